@@ -1,0 +1,44 @@
+"""loyalty-sim: an agent-based loyalty-strategy simulator.
+
+Quick start::
+
+    import simulator as ls
+    scenario = ls.load_yaml("scenarios/coffee_chain.yaml")
+    result = ls.run(scenario, strategy="status_quo", seed=1, overrides={"run.customers": 5000})
+    result.metric("customers_active").plot()
+"""
+
+from .errors import LoyaltySimError, OutputError, RunError, ScenarioError
+from .scenario import apply_overrides, load_scenario, load_yaml, resolve, strategy_names
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LoyaltyModel",
+    "LoyaltySimError",
+    "OutputError",
+    "RunError",
+    "RunResult",
+    "ScenarioError",
+    "apply_overrides",
+    "build_model",
+    "load_scenario",
+    "load_yaml",
+    "resolve",
+    "run",
+    "strategy_names",
+]
+
+
+def __getattr__(name: str):
+    # Lazy: importing the package must not import Mesa, SimPy and matplotlib
+    # (no work at import time; `loyalty-sim schema` stays instant).
+    if name in ("run", "build_model", "RunResult"):
+        from . import runner
+
+        return getattr(runner, name)
+    if name == "LoyaltyModel":
+        from .model import LoyaltyModel
+
+        return LoyaltyModel
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")

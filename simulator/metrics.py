@@ -1,0 +1,77 @@
+"""Daily metrics as one tidy long table (Mesa batch runner rows; vivarium's value column).
+
+Columns: ``day, metric, value, segment, tier``; ``segment`` and ``tier`` are empty
+strings for totals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Direction of each headline KPI, after the EMA Workbench's outcomes: +1 maximise,
+# -1 minimise. Comparisons and reports read it to say "better" or "worse".
+DIRECTION: dict[str, int] = {
+    "customers_active": 1,
+    "retention_rate_annual": 1,
+    "nps": 1,
+    "satisfaction_mean": 1,
+    "revenue": 1,
+    "gross_margin": 1,
+    "programme_cost": -1,
+    "net_margin": 1,
+    "clv_mean": 1,
+    "customers_acquired": 1,
+    "customers_lapsed": -1,
+    "wom_positive": 1,
+    "wom_negative": -1,
+    "points_liability": -1,
+    "programme_roi": 1,
+    "breakage_rate": 0,
+}
+
+
+class MetricsRecorder:
+    """Accumulates rows cheaply during a run; :meth:`frame` builds the table once."""
+
+    def __init__(self) -> None:
+        self._day: list[int] = []
+        self._metric: list[str] = []
+        self._value: list[float] = []
+        self._segment: list[str] = []
+        self._tier: list[str] = []
+
+    def add(self, day: int, metric: str, value: float, *, segment: str = "", tier: str = "") -> None:
+        """Record one value."""
+        self._day.append(day)
+        self._metric.append(metric)
+        self._value.append(float(value))
+        self._segment.append(segment)
+        self._tier.append(tier)
+
+    def add_many(self, day: int, values: dict[str, float]) -> None:
+        """Record several totals for one day."""
+        for k, v in values.items():
+            self.add(day, k, v)
+
+    def add_breakdown(
+        self, day: int, metric: str, values: np.ndarray, labels: list[str], *, by: str = "segment"
+    ) -> None:
+        """Record one value per segment (or tier) label."""
+        for label, v in zip(labels, values, strict=True):
+            if by == "segment":
+                self.add(day, metric, v, segment=label)
+            else:
+                self.add(day, metric, v, tier=label)
+
+    def frame(self) -> pd.DataFrame:
+        """The tidy table, sorted by day then insertion order."""
+        return pd.DataFrame(
+            {
+                "day": np.asarray(self._day, dtype=np.int32),
+                "metric": pd.Series(self._metric, dtype="string"),
+                "value": np.asarray(self._value, dtype=np.float64),
+                "segment": pd.Series(self._segment, dtype="string"),
+                "tier": pd.Series(self._tier, dtype="string"),
+            }
+        )

@@ -1,0 +1,84 @@
+"""What the model records each day (MODEL.md 7), kept apart from the step itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .mechanisms.word_of_mouth import expected_nps
+from .population import ACTIVE, LAPSED, PROSPECT
+
+if TYPE_CHECKING:
+    from .model import LoyaltyModel
+
+QUANTILES = (5, 25, 50, 75, 95)
+# Breakdowns by segment and tier cost a pass over the population each: weekly is
+# enough for plots and reports, and the last day is always recorded.
+BREAKDOWN_EVERY = 7
+
+
+def record(model: LoyaltyModel, d: int) -> None:
+    """Append day ``d``'s metrics to ``model.metrics``."""
+    p = model.pop
+    m = model.metrics
+    flows = getattr(model, "_day_flows", {}) if d > 0 else {}
+    active = p.alive & (p.relationship == ACTIVE)
+    n_active = int(active.sum())
+    s_active = p.satisfaction[active]
+    noise = model.config.market.word_of_mouth.ltr_noise
+    values: dict[str, float] = {
+        "customers_active": n_active,
+        "customers_prospect": int((p.alive & (p.relationship == PROSPECT)).sum()),
+        "customers_lapsed_stock": int((p.alive & (p.relationship == LAPSED)).sum()),
+        "customers_alive": int(p.alive.sum()),
+        "satisfaction_mean": float(s_active.mean()) if n_active else float("nan"),
+        "nps": expected_nps(s_active, noise),
+    }
+    if n_active:
+        for q, v in zip(QUANTILES, np.percentile(s_active, QUANTILES), strict=True):
+            values[f"satisfaction_p{q:02d}"] = float(v)
+    for k in (
+        "acquired", "defected", "left_category", "won_back", "focal_visits", "complaints",
+        "wom_positive", "wom_negative", "revenue", "gross_margin", "acquisition_cost",
+    ):
+        values[k] = float(flows.get(k, 0.0))
+    values["customers_lapsed"] = values["defected"] + values["left_category"]
+    cat = flows.get("category_purchases_active", 0.0)
+    values["share_of_wallet"] = values["focal_visits"] / cat if cat else float("nan")
+    values.update(model.programme.day_metrics(d) if hasattr(model.programme, "day_metrics") else {})
+    values.setdefault("programme_cost", 0.0)
+    values["net_margin"] = values["gross_margin"] - values["programme_cost"]
+    desk = model.desk
+    values["complaint_queue"] = float(desk.queue_length)
+    m.add_many(d, values)
+
+    last = d == model.config.run.days
+    if d % BREAKDOWN_EVERY == 0 or last:
+        _breakdowns(model, d, active)
+
+
+def _breakdowns(model: LoyaltyModel, d: int, active: np.ndarray) -> None:
+    p = model.pop
+    labels = [s.name for s in model.config.market.segments]
+    k = len(labels)
+    seg = p.segment
+    n_act = np.bincount(seg[active], minlength=k)
+    s_sum = np.bincount(seg[active], weights=p.satisfaction[active], minlength=k)
+    rev = np.bincount(seg, weights=p.revenue, minlength=k)
+    m = model.metrics
+    m.add_breakdown(d, "customers_active", n_act, labels)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m.add_breakdown(d, "satisfaction_mean", s_sum / n_act, labels)
+    m.add_breakdown(d, "revenue_cumulative", rev, labels)
+    tiers = model.programme.tier_labels() if hasattr(model.programme, "tier_labels") else []
+    if tiers:
+        tier = p.extra["tier"]
+        members = p.member & p.alive
+        counts = np.bincount(tier[members], minlength=len(tiers))
+        m.add_breakdown(d, "members", counts, tiers, by="tier")
+        t_act = active & p.member
+        n_t = np.bincount(tier[t_act], minlength=len(tiers))
+        s_t = np.bincount(tier[t_act], weights=p.satisfaction[t_act], minlength=len(tiers))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m.add_breakdown(d, "satisfaction_mean", s_t / n_t, tiers, by="tier")

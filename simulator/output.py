@@ -1,0 +1,121 @@
+"""Writing a run directory: data, provenance and plots, all or nothing.
+
+Everything is written into a hidden staging folder beside the target and renamed into
+place at the end, so a failure never leaves a half-written result, and an existing
+run directory is never overwritten (vivarium's output layout).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .errors import OutputError
+
+if TYPE_CHECKING:
+    from .model import LoyaltyModel
+    from .runner import RunResult
+
+
+def transactions_frame(model: LoyaltyModel) -> pd.DataFrame:
+    """Transaction log in the layout CLV libraries read: customer_id, date, firm, spend."""
+    names = np.array([f.name for f in model.firms])
+    if model._tx:
+        cust, day, firm, spend = (np.concatenate(a) for a in zip(*model._tx, strict=True))
+    else:
+        cust, day, firm, spend = (np.zeros(0, t) for t in (np.int64, np.int32, np.int8, float))
+    order = np.lexsort((firm, cust, day))
+    start = date.fromisoformat(model.config.run.start_date)
+    dates = pd.to_datetime(start) + pd.to_timedelta(day[order] - 1, unit="D")
+    return pd.DataFrame(
+        {
+            "customer_id": cust[order],
+            "date": dates,
+            "day": day[order],
+            "firm": pd.Categorical(names[firm[order]], categories=list(names)),
+            "spend": np.round(spend[order], 2),
+        }
+    )
+
+
+def default_run_dir(scenario: str, seed: int, root: str | Path = "results") -> Path:
+    """``results/<scenario>/<timestamp>-seed<N>``, made unique if it already exists."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = Path(root) / scenario / f"{stamp}-seed{seed}"
+    path, k = base, 1
+    while path.exists():
+        k += 1
+        path = base.with_name(f"{base.name}-{k}")
+    return path
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, date | datetime | timedelta):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """JSON with NaN written as null, keys in insertion order."""
+    path.write_text(json.dumps(_clean(data), indent=2, default=_json_default) + "\n")
+
+
+def write_run(result: RunResult, out: str | Path | None = None, *, plots: bool = True) -> Path:
+    """Write a run's files into a new directory and return its path.
+
+    Raises
+    ------
+    OutputError
+        If ``out`` exists already or cannot be created.
+    """
+    target = Path(out) if out is not None else default_run_dir(result.scenario, result.seed)
+    if target.exists():
+        raise OutputError(f"{target}: run directory exists already; choose another --out")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.parent / f".{target.name}.partial-{os.getpid()}"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot create the run directory ({exc.strerror})") from None
+    try:
+        result.metrics.to_parquet(staging / "metrics.parquet", index=False)
+        result.customers.to_parquet(staging / "customers.parquet", index=False)
+        if result.transactions is not None:
+            result.transactions.to_parquet(staging / "transactions.parquet", index=False)
+        write_json(staging / "summary.json", result.summary)
+        write_json(staging / "metadata.json", result.metadata)
+        (staging / "scenario.resolved.yaml").write_text(
+            yaml.safe_dump(result.resolved, sort_keys=False, allow_unicode=True)
+        )
+        if plots:
+            from .plots import plot_run
+
+            plot_run(result, staging)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

@@ -1,0 +1,333 @@
+"""Loading, overriding and validating scenarios.
+
+A scenario is plain data (a mapping) until :func:`resolve` turns it into a validated
+:class:`~simulator.schema.Scenario`. Every failure becomes one :class:`ScenarioError`
+naming the source, the key path and what was expected (pymc-marketing's schema errors;
+SimPy's "amount(=-1) must be > 0" style).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ScenarioError
+from .schema import Scenario
+
+__all__ = ["load_yaml", "load_scenario", "resolve", "apply_overrides", "parse_set", "strategy_names"]
+
+# Only these top-level sections may be changed by schedules and strategies: the run
+# constants and the strategies themselves are not levers.
+_LEVER_ROOTS = ("firm", "market", "modules", "run", "schedule")
+_SCHEDULE_ROOTS = ("firm", "market", "modules")
+
+
+def load_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a scenario file with ``yaml.safe_load`` (never code in config).
+
+    Raises
+    ------
+    ScenarioError
+        Missing or unreadable file, malformed YAML, a tag that would construct an
+        object, an empty file, or a top level that is not a mapping.
+    """
+    src = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioError("file not found; expected a path to a YAML scenario", source=src)
+    if p.is_dir():
+        raise ScenarioError("is a directory; expected a YAML scenario file", source=src)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read the file ({exc})", source=src) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise ScenarioError(
+            f"{where}YAML tag not allowed ({exc.problem}); scenarios hold plain data only",
+            source=src,
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(f"{where}malformed YAML ({problem})", source=src) from None
+    if data is None:
+        raise ScenarioError("the file is empty; expected a mapping with at least 'name'", source=src)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"expected a mapping of sections at the top level, got {type(data).__name__}",
+            source=src,
+        )
+    return data
+
+
+def parse_set(items: list[str] | None, *, source: str = "--set") -> dict[str, Any]:
+    """Parse ``key.path=value`` strings; values are read as YAML scalars (``3``, ``true``)."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(f"expected key.path=value, got {item!r}", source=source)
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            value = raw
+        out[key.strip()] = value
+    return out
+
+
+def _split(path: str) -> list[str]:
+    return [p for p in path.replace("->", ".").split(".") if p.strip() != ""]
+
+
+def _set_path(tree: dict[str, Any], path: str, value: Any, *, source: str, roots: tuple) -> None:
+    parts = _split(path)
+    if not parts or parts[0] not in roots:
+        raise ScenarioError(
+            f"cannot override {path!r}: overrides must start with one of {list(roots)}",
+            source=source,
+            path=path,
+        )
+    node: Any = tree
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            idx = _list_index(node, part, path=path, source=source)
+            if last:
+                node[idx] = value
+            else:
+                node = node[idx]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                if node.get(part) is None:
+                    node[part] = {}
+                node = node[part]
+        else:
+            raise ScenarioError(
+                f"cannot descend into {'.'.join(parts[:i])!r}: it holds a value, not a section",
+                source=source,
+                path=path,
+            )
+
+
+def _list_index(node: list, part: str, *, path: str, source: str) -> int:
+    if part.lstrip("-").isdigit():
+        idx = int(part)
+        if not -len(node) <= idx < len(node):
+            raise ScenarioError(
+                f"index {idx} out of range: the list has {len(node)} entries", source=source, path=path
+            )
+        return idx
+    names = [item.get("name") for item in node if isinstance(item, dict)]
+    if part in names:
+        return names.index(part)
+    hint = difflib.get_close_matches(part, [n for n in names if n], n=1)
+    extra = f"; did you mean {hint[0]!r}?" if hint else ""
+    raise ScenarioError(
+        f"no entry named {part!r} (entries: {names}){extra}", source=source, path=path
+    )
+
+
+def apply_overrides(
+    mapping: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None,
+    *,
+    source: str = "<mapping>",
+    roots: tuple = _LEVER_ROOTS,
+) -> dict[str, Any]:
+    """Return a deep copy of ``mapping`` with dotted-path ``overrides`` applied.
+
+    List entries are addressed by index (``market.segments.0.share``) or by their
+    ``name`` (``market.competitors.BeanCo.price``).
+    """
+    tree = copy.deepcopy(dict(mapping))
+    for key, value in (overrides or {}).items():
+        _set_path(tree, key, copy.deepcopy(value), source=source, roots=roots)
+    return tree
+
+
+def strategy_names(mapping: Mapping[str, Any]) -> list[str]:
+    """The strategy names a scenario mapping defines (``status_quo`` if none)."""
+    strategies = mapping.get("strategies")
+    if isinstance(strategies, dict) and strategies:
+        return [str(k) for k in strategies]
+    return ["status_quo"]
+
+
+def _annotation_model(annotation: Any, key: Any) -> Any:
+    """The type found under ``key`` of a field annotation (unwrapping Optional/list/dict)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                return _annotation_model(arg, key)
+    if origin is typing.Annotated:
+        return _annotation_model(typing.get_args(annotation)[0], key)
+    return annotation
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """Walk the schema along a validation error's location to the model it points into."""
+    current: Any = Scenario
+    for part in loc:
+        current = _annotation_model(current, part)
+        origin = typing.get_origin(current)
+        if origin in (list, dict):
+            args = typing.get_args(current)
+            current = args[-1] if args else None
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        else:
+            return None
+    current = _annotation_model(current, None)
+    if typing.get_origin(current) in (list, dict):
+        args = typing.get_args(current)
+        current = _annotation_model(args[-1], None) if args else None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _format_error(err: dict[str, Any]) -> tuple[str, str]:
+    loc = tuple(err.get("loc", ()))
+    path = " -> ".join(str(p) for p in loc)
+    kind = err.get("type", "")
+    if not loc and "market_share" in str(err.get("msg", "")):
+        path = "market -> competitors"  # the cross-section check of market shares
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        options = list(parent.model_fields) if parent else []
+        hint = difflib.get_close_matches(str(loc[-1]), options, n=1, cutoff=0.5)
+        msg = f"unknown key {str(loc[-1])!r}"
+        msg += f"; did you mean {hint[0]!r}?" if hint else f"; expected one of {options}"
+        return path, msg
+    msg = err.get("msg", "invalid value")
+    msg = msg.removeprefix("Value error, ")
+    if kind == "missing":
+        return path, "required key is missing"
+    if "input" in err and kind not in ("value_error", "model_type") and not isinstance(
+        err["input"], dict | list
+    ):
+        msg += f", got {err['input']!r}"
+    elif kind == "model_type":
+        msg = f"expected a mapping of keys, got {type(err.get('input')).__name__}"
+    return path, msg
+
+
+def validate(mapping: Mapping[str, Any], *, source: str = "<mapping>") -> Scenario:
+    """Validate a fully resolved mapping; the first problem becomes a ScenarioError."""
+    try:
+        scenario = Scenario.model_validate(mapping)
+    except ValidationError as exc:
+        path, msg = _format_error(exc.errors()[0])
+        raise ScenarioError(msg, source=source, path=path) from None
+    for i, change in enumerate(scenario.schedule):
+        # Each scheduled change must name real levers with valid values: check now,
+        # not on the day it fires half-way through a run.
+        try:
+            trial = apply_overrides(mapping, change.set, source=source, roots=_SCHEDULE_ROOTS)
+            Scenario.model_validate(trial)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.message, source=source, path=f"schedule -> {i} -> set") from None
+        except ValidationError as exc:
+            path, msg = _format_error(exc.errors()[0])
+            raise ScenarioError(
+                f"{path}: {msg}", source=source, path=f"schedule -> {i} -> set"
+            ) from None
+    return scenario
+
+
+def resolve(
+    mapping: Mapping[str, Any],
+    *,
+    strategy: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    source: str = "<mapping>",
+) -> Scenario:
+    """Apply a strategy's overrides, then user overrides, and validate.
+
+    Parameters
+    ----------
+    mapping
+        The base scenario as plain data (e.g. from :func:`load_yaml`).
+    strategy
+        Name of a strategy in ``mapping['strategies']``; ``None`` takes the first.
+    overrides
+        Dotted key paths and values applied last (``--set``).
+    source
+        Named in error messages (the file path).
+    """
+    if not isinstance(mapping, Mapping):
+        raise ScenarioError(f"expected a mapping, got {type(mapping).__name__}", source=source)
+    strategies = mapping.get("strategies")
+    if strategies is not None and not isinstance(strategies, dict):
+        raise ScenarioError(
+            f"expected a mapping of strategy names to overrides, got {type(strategies).__name__}",
+            source=source,
+            path="strategies",
+        )
+    names = strategy_names(mapping)
+    if strategy is None:
+        strategy = names[0]
+    if strategy not in names:
+        hint = difflib.get_close_matches(strategy, names, n=1)
+        extra = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise ScenarioError(
+            f"unknown strategy {strategy!r}; options are {names}{extra}", source=source, path="strategies"
+        )
+    chosen = (strategies or {}).get(strategy) or {}
+    if not isinstance(chosen, dict):
+        raise ScenarioError(
+            f"expected a mapping of key paths to values, got {type(chosen).__name__}",
+            source=source,
+            path=f"strategies -> {strategy}",
+        )
+    # Validate in layers so that an error is blamed on the layer that introduced it:
+    # the base file, then the strategy's overrides, then the user's --set values.
+    base = validate(mapping, source=source)
+    if not chosen and not overrides:
+        return base
+    try:
+        tree = apply_overrides(mapping, chosen, source=source)
+        config = validate(tree, source=source)
+    except ScenarioError as exc:
+        raise ScenarioError(
+            exc.message, source=source, path=_join("strategies", strategy, exc.path)
+        ) from None
+    if overrides:
+        try:
+            tree = apply_overrides(tree, overrides, source=source)
+            config = validate(tree, source=source)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.message, source=source, path=_join("--set", exc.path)) from None
+    return config
+
+
+def _join(*parts: str) -> str:
+    return " -> ".join(p for p in parts if p)
+
+
+def load_scenario(
+    path: str | Path,
+    *,
+    strategy: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Load, override and validate a scenario file in one call."""
+    return resolve(load_yaml(path), strategy=strategy, overrides=overrides, source=str(path))

@@ -1,0 +1,90 @@
+"""Final KPIs of a run (MODEL.md 7), computed from the model's state and its metrics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .mechanisms.word_of_mouth import expected_nps
+from .population import ACTIVE
+
+if TYPE_CHECKING:
+    from .model import LoyaltyModel
+
+
+def monthly_churn(metrics: pd.DataFrame, month_days: int = 30) -> float:
+    """Mean over whole months of (customers lapsed in the month / active at its start)."""
+    tot = metrics[(metrics["segment"] == "") & (metrics["tier"] == "")]
+    wide = tot.pivot_table(index="day", columns="metric", values="value", aggfunc="first")
+    if "customers_active" not in wide or wide.index.max() < month_days:
+        return float("nan")
+    rates = []
+    for start in range(0, int(wide.index.max()) - month_days + 1, month_days):
+        active0 = wide.at[start, "customers_active"]
+        lost = wide.loc[start + 1 : start + month_days, "customers_lapsed"].sum()
+        if active0 > 0:
+            rates.append(lost / active0)
+    return float(np.mean(rates)) if rates else float("nan")
+
+
+def summarise(model: LoyaltyModel, metrics: pd.DataFrame) -> dict[str, Any]:
+    """Headline KPIs: the keys promised by ``summary.json``."""
+    p = model.pop
+    t = model.totals
+    days = model.config.run.days
+    active = p.alive & (p.relationship == ACTIVE)
+    cohort = model.cohort_start
+    survived = cohort & active
+    ret = survived.sum() / cohort.sum() if cohort.sum() else float("nan")
+    ever = p.ever_customer
+    waits = np.concatenate(model._waits) if model._waits else np.zeros(0)
+    closed = t["complaints_closed"]
+    out: dict[str, Any] = {
+        "days": days,
+        "customers": int(p.n),
+        "customers_active": int(active.sum()),
+        "customers_acquired": int(t["acquired"]),
+        "customers_lapsed": int(t["defected"] + t["left_category"]),
+        "customers_defected": int(t["defected"]),
+        "customers_left_category": int(t["left_category"]),
+        "customers_won_back": int(t["won_back"]),
+        "retention_rate": float(ret),
+        "retention_rate_annual": float(ret ** (365.0 / days)) if ret == ret and ret > 0 else 0.0,
+        "churn_monthly": monthly_churn(metrics),
+        "nps": expected_nps(p.satisfaction[active], model.config.market.word_of_mouth.ltr_noise),
+        "satisfaction_mean": float(p.satisfaction[active].mean()) if active.any() else float("nan"),
+        "revenue": t["revenue"],
+        "gross_margin": t["gross_margin"],
+        "programme_cost": t["programme_cost"],
+        "acquisition_cost": t["acquisition_cost"],
+        "net_margin": t["gross_margin"] - t["programme_cost"],
+        "clv_mean": float(p.value[ever].mean()) if ever.any() else 0.0,
+        "share_of_wallet": t["focal_visits"] / t["category_purchases_active"]
+        if t["category_purchases_active"]
+        else float("nan"),
+        "focal_visits": int(t["focal_visits"]),
+        "wom_positive": int(t["wom_positive"]),
+        "wom_negative": int(t["wom_negative"]),
+        "wom_ratio": t["wom_positive"] / t["wom_negative"] if t["wom_negative"] else float("nan"),
+        "referrals_made": int(t["referrals_made"]),
+        "referrals_converted": int(t["referrals_converted"]),
+        "acquired_by_advertising": int(t["acquired_by_advertising"]),
+        "acquired_by_wom": int(t["acquired_by_wom"]),
+        "acquired_by_referral": int(t["acquired_by_referral"]),
+        "complaints": int(t["complaints"]),
+        "complaint_wait_mean": float(waits.mean()) if waits.size else 0.0,
+        "complaint_wait_p95": float(np.percentile(waits, 95)) if waits.size else 0.0,
+        "complaint_resolution_rate": t["complaints_resolved"] / closed if closed else float("nan"),
+    }
+    talked, heads = model.talk_by_class[:, 0], model.talk_by_class[:, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rates = talked / heads
+    out["talk_rate_detractor"] = float(rates[0])
+    out["talk_rate_passive"] = float(rates[1])
+    out["talk_rate_promoter"] = float(rates[2])
+    if hasattr(model.programme, "summary"):
+        out.update(model.programme.summary())
+    out["net_margin"] = out["gross_margin"] - out["programme_cost"]
+    return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in out.items()}

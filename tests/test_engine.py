@@ -1,0 +1,142 @@
+"""The engine end to end: shipped scenarios, determinism, stepping, identities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.errors import RunError
+from simulator.model import LoyaltyModel
+from simulator.population import ACTIVE
+from simulator.runner import build_model, run
+from simulator.scenario import load_yaml, resolve, strategy_names
+
+from .conftest import shipped_scenarios, small
+
+SUMMARY_KEYS = {
+    "customers_active", "customers_acquired", "customers_lapsed", "retention_rate_annual", "nps",
+    "satisfaction_mean", "revenue", "gross_margin", "programme_cost", "net_margin", "clv_mean",
+}
+
+
+@pytest.mark.parametrize("path", shipped_scenarios(), ids=lambda p: p.stem)
+def test_every_shipped_scenario_validates_and_runs_every_strategy(path):
+    mapping = load_yaml(path)
+    names = strategy_names(mapping)
+    assert len(names) >= 2, "every shipped scenario defines at least two strategies"
+    for name in names:
+        res = run(small(mapping, customers=1500, days=20), strategy=name, seed=3)
+        assert SUMMARY_KEYS <= res.summary.keys()
+        assert res.metrics["day"].max() == 20
+
+
+def test_same_seed_identical_different_seed_different(coffee):
+    sc = small(coffee, customers=3000, days=40)
+    a = run(sc, seed=7).metrics
+    b = run(sc, seed=7).metrics
+    c = run(sc, seed=8).metrics
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["value"].equals(c["value"])
+
+
+def test_strategies_share_customers_and_luck(coffee):
+    """Common random numbers: the initial population is identical across strategies."""
+    sc = small(coffee, customers=3000, days=1)
+    m1, _ = build_model(sc, strategy="status_quo", seed=5)
+    m2, _ = build_model(sc, strategy="premium", seed=5)
+    for name in ("rate", "dropout", "spend_scale", "satisfaction", "segment", "relationship"):
+        assert np.array_equal(getattr(m1.pop, name), getattr(m2.pop, name)), name
+
+
+def test_model_steps_one_day_at_a_time_on_one_clock(coffee):
+    model, _ = build_model(small(coffee, customers=1000, days=10), seed=1)
+    assert model.time == 0
+    model.step()
+    model.step()
+    assert model.time == 2 and model.day == 2
+    days = model.metrics.frame()["day"].unique().tolist()
+    assert days == [0, 1, 2]
+
+
+def test_scheduled_change_fires_before_its_day(coffee):
+    sc = small(coffee, customers=500, days=5)
+    sc["schedule"] = [{"day": 3, "set": {"firm.quality": 5.0}, "label": "dip"}]
+    model, _ = build_model(sc, seed=1)
+    model.step()
+    model.step()
+    assert model.focal.quality == 8.7
+    model.step()
+    assert model.focal.quality == 5.0 and model.events_log == [(3, "dip")]
+
+
+def test_customer_is_a_mesa_agent_view(coffee):
+    import mesa
+
+    model, _ = build_model(small(coffee, customers=200, days=3), seed=1)
+    view = model.customer(5)
+    assert isinstance(view, mesa.Agent)
+    assert view.satisfaction == pytest.approx(float(model.pop.satisfaction[5]))
+    assert set(view.expectation) == {"OurCafe", "BeanCo", "CornerCafe"}
+    view.satisfaction = 2.0
+    assert model.pop.satisfaction[5] == 2.0
+    with pytest.raises(IndexError):
+        model.customer(10_000)
+
+
+def test_firms_are_mesa_agents(coffee):
+    import mesa
+
+    model, _ = build_model(small(coffee, customers=200, days=3), seed=1)
+    assert len(model.firms) == 3
+    assert all(isinstance(f, mesa.Agent) for f in model.firms)
+
+
+def test_revenue_identities(coffee):
+    res = run(small(coffee, customers=3000, days=60), seed=2)
+    m = res.metrics[(res.metrics["segment"] == "") & (res.metrics["tier"] == "")]
+    daily = m.pivot(index="day", columns="metric", values="value")
+    assert daily["revenue"].sum() == pytest.approx(res.summary["revenue"])
+    assert (daily["net_margin"] == daily["gross_margin"] - daily["programme_cost"]).all()
+    # Stock-flow: active(t) = active(t-1) + acquired + won back - defected - left.
+    flow = daily["acquired"] + daily["won_back"] - daily["defected"] - daily["left_category"]
+    assert (daily["customers_active"].diff().iloc[1:] == flow.iloc[1:]).all()
+    # Customers' cumulative revenue adds up to the firm's.
+    assert res.customers["revenue"].sum() == pytest.approx(res.summary["revenue"], rel=1e-4)
+
+
+def test_competition_off_gives_every_occasion_to_the_focal_firm(coffee):
+    sc = small(coffee, customers=2000, days=30)
+    sc["modules"] = {"competition": False}
+    res = run(sc, seed=1)
+    assert res.summary["share_of_wallet"] == pytest.approx(1.0)
+
+
+def test_run_failure_names_scenario_strategy_and_seed(coffee, monkeypatch):
+    def boom(self, d):
+        raise FloatingPointError("overflow in hazard")
+
+    monkeypatch.setattr(LoyaltyModel, "_winback", boom)
+    with pytest.raises(RunError, match=r"run coffee_chain / strategy 'premium' / seed 9: FloatingPointError"):
+        run(small(coffee, customers=300, days=2), strategy="premium", seed=9)
+
+
+def test_modules_switch_mechanisms_off(coffee):
+    sc = small(coffee, customers=2000, days=40)
+    sc["modules"] = {"satisfaction": False, "defection": False, "word_of_mouth": False,
+                     "acquisition": False, "complaints": False}
+    model, _ = build_model(sc, seed=4)
+    s0 = model.pop.satisfaction.copy()
+    for _ in range(40):
+        model.step()
+    assert np.array_equal(model.pop.satisfaction, s0)
+    assert model.totals["defected"] == 0 and model.totals["acquired"] == 0
+    assert model.totals["wom_positive"] == 0 and model.totals["complaints"] == 0
+
+
+def test_resolved_scenario_round_trips(coffee):
+    res = run(small(coffee, customers=300, days=3), strategy="premium", seed=1)
+    again = resolve(res.resolved)
+    assert again.firm.price == 1.08 and again.run.customers == 300
+    active = res.customers["relationship"] == ACTIVE
+    assert int(active.sum()) >= 0
