@@ -45,9 +45,6 @@ class Firm(mesa.Agent):
         self.reward_rate = reward_rate
         self.failure_rate = failure_rate
         self.failure_size = failure_size
-        # Time-bound offers currently running: price cut share and conquest utility bonus.
-        self.offer_price_cut = 0.0
-        self.offer_conquest = 0.0
 
     def __repr__(self) -> str:
         return (

@@ -48,9 +48,18 @@ def record(model: LoyaltyModel, d: int) -> None:
     values["share_of_wallet"] = values["focal_visits"] / cat if cat else float("nan")
     values.update(model.programme.day_metrics(d) if hasattr(model.programme, "day_metrics") else {})
     values.setdefault("programme_cost", 0.0)
-    values["net_margin"] = values["gross_margin"] - values["programme_cost"]
+    values["service_cost"] = float(flows.get("service_cost", 0.0))
+    # Net margin: gross margin less programme, complaint-desk and acquisition costs.
+    values["net_margin"] = (values["gross_margin"] - values["programme_cost"]
+                            - values["service_cost"] - values["acquisition_cost"])
     desk = model.desk
     values["complaint_queue"] = float(desk.queue_length)
+    closed = flows.get("closed", 0.0)
+    values["complaints_closed"] = closed
+    values["complaint_wait_mean"] = flows.get("wait_sum", 0.0) / closed if closed else float("nan")
+    values["complaint_resolution_rate"] = flows.get("resolved", 0.0) / closed if closed else float("nan")
+    values["wom_ratio"] = (values["wom_positive"] / values["wom_negative"]
+                           if values["wom_negative"] else float("nan"))
     m.add_many(d, values)
 
     last = d == model.config.run.days

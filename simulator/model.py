@@ -23,6 +23,7 @@ from .firms import Competitor, Firm, FocalFirm
 from .mechanisms import acquisition as acq
 from .mechanisms import choice, complaints, defection, purchase, satisfaction
 from .mechanisms import word_of_mouth as wom
+from .market import MarketOffers
 from .metrics import MetricsRecorder
 from .network import build_network, neighbour_share, random_neighbour
 from .population import (
@@ -99,6 +100,7 @@ class LoyaltyModel(mesa.Model):
         self._build_firms()
         self._build_network()
         self.programme = Programme(self)
+        self.offers = MarketOffers(self)
         self.desk = ComplaintDesk(
             staff=config.firm.desk.staff,
             mean_service_days=config.firm.desk.mean_service_days,
@@ -114,8 +116,10 @@ class LoyaltyModel(mesa.Model):
         for ch in self._changes:
             self.schedule_event(ch.fire, at=max(ch.day, 1) - 0.5)
         self.programme.schedule()
+        self.offers.schedule()
         self.cohort_start = (self.pop.relationship == ACTIVE) & self.pop.alive
         self.record_day(0)
+        self.programme.settle_opening()
 
     # ------------------------------------------------------------------ set-up
 
@@ -188,15 +192,15 @@ class LoyaltyModel(mesa.Model):
         p = self.pop
         ch = self.config.market.choice
         prices = np.array([f.price for f in self.firms])
-        offers = np.array([f.offer_price_cut for f in self.firms])
         rates = np.array([f.reward_rate for f in self.firms])
         rates = np.broadcast_to(rates, (len(rows), len(self.firms))).copy()
         psi = ch.points_value_ratio * self.programme.reward_sensitivity[p.segment[rows]]
         rates[:, 0] = self.programme.reward_rate(rows)
-        price_t = choice.price_term(prices[None, :], offers[None, :], rates, psi[:, None])
+        cut, conquest = self.offers.offer_terms(rows) if with_state else (0.0, 0.0)
+        price_t = choice.price_term(prices[None, :], cut, rates, psi[:, None])
         u = p.quality_weight[rows, None] * p.expectation[rows] - p.price_sens[rows, None] * price_t
         u += ch.habit_weight * p.habit[rows]
-        u[:, 1:] += np.array([f.offer_conquest for f in self.competitors])[None, :]
+        u += conquest
         if with_state:
             u[:, 0] += ch.satisfaction_weight * (p.satisfaction[rows] - 7.0)
             u[:, 0] += ch.wom_weight * p.wom[rows]
@@ -252,6 +256,8 @@ class LoyaltyModel(mesa.Model):
             comp.quality = competitor_quality(spec, f.quality)
             comp.reward_rate = spec.reward_rate
         self.desk.set_staff(f.desk.staff)
+        self.desk.mean_service = f.desk.mean_service_days
+        self.desk.service_level = f.desk.service_level_days
 
     # --------------------------------------------------------------- the day
 
@@ -261,10 +267,12 @@ class LoyaltyModel(mesa.Model):
         self._day_flows: dict[str, float] = dict.fromkeys(
             ("acquired", "defected", "left_category", "won_back", "revenue", "gross_margin",
              "programme_cost", "wom_positive", "wom_negative", "focal_visits", "complaints",
-             "acquisition_cost", "service_cost", "category_purchases_active"),
+             "acquisition_cost", "service_cost", "category_purchases_active", "wait_sum",
+             "closed", "resolved"),
             0.0,
         )
         self.programme.begin_day(d)
+        self.offers.react(d)
         self._enter(d)
         chosen_rows, chosen = self._occasions_and_choice(d)
         self._visits(d, chosen_rows, chosen)
@@ -275,6 +283,7 @@ class LoyaltyModel(mesa.Model):
         self._desk(d)
         self.programme.end_day(d)
         self.record_day(d)
+        self.programme.close_day()
         for k, v in self._day_flows.items():
             self.totals[k] = self.totals.get(k, 0.0) + v
 
@@ -469,6 +478,11 @@ class LoyaltyModel(mesa.Model):
     def _desk(self, d: int) -> None:
         """Advance the SimPy desk to the model's clock and apply the outcomes."""
         res = self.desk.advance(float(d), self.streams.get("desk_resolution", d))
+        self._day_flows["service_cost"] += self.desk.staff * self.config.firm.desk.cost_per_handler_day
+        if len(res.waited):
+            self._day_flows["wait_sum"] = float(res.waited.sum())
+            self._day_flows["closed"] = float(res.customer.size)
+            self._day_flows["resolved"] = float(res.resolved.sum())
         if res.customer.size == 0:
             return
         p = self.pop
@@ -522,7 +536,7 @@ class LoyaltyModel(mesa.Model):
             kappa=dp.switching_cost_weight,
             multiplier=mult,
             referral_factor=ref_factor,
-            extra=self.market_offers_hazard(rows),
+            extra=self.offers.defection_hazard(rows),
         )
         leave = rows[u < defection.hazard_to_probability(h)]
         p.relationship[leave] = LAPSED
@@ -670,10 +684,6 @@ class LoyaltyModel(mesa.Model):
         self.acq_source[new] = np.where(by_adv, SOURCE_ADVERTISING, SOURCE_WOM)
 
     # ------------------------------------------------------------ bookkeeping
-
-    def market_offers_hazard(self, rows: np.ndarray) -> np.ndarray | float:
-        """Extra defection hazard from competitors' conquest offers (none yet)."""
-        return 0.0
 
     def discount(self, d: int) -> float:
         """Discount factor of money on day ``d``."""

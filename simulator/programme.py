@@ -38,6 +38,7 @@ class CampaignState:
 
     spec: Campaign
     index: int
+    owner: Programme
     running: bool = False
     reached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     holdout: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -46,6 +47,14 @@ class CampaignState:
     visits_holdout: float = 0.0
     spend_reached: float = 0.0
     spend_holdout: float = 0.0
+
+    # Bound-method targets for Mesa's event list, which holds callbacks weakly; the
+    # Programme keeps these states alive for the whole run.
+    def start(self) -> None:
+        self.owner._campaign_start(self)
+
+    def stop(self) -> None:
+        self.owner._campaign_end(self)
 
     def report(self) -> dict[str, Any]:
         """Reach, cost and extra visits and spend against the unreached holdout."""
@@ -72,7 +81,7 @@ class Programme:
         self.reward_sensitivity = np.array([s.reward_sensitivity for s in cfg.market.segments])
         self.status_sensitivity = np.array([s.status_sensitivity for s in cfg.market.segments])
         self.spend_shape = np.array([s.spend.p for s in cfg.market.segments])
-        self.flows: dict[str, float] = {}
+        self.flows: dict[str, float] = self._new_flows()
         self.totals: dict[str, float] = dict.fromkeys(
             ("points_issued", "points_redeemed", "points_expired", "rewards_redeemed",
              "cost_rewards", "cost_tier_benefits", "cost_campaigns", "cost_referrals",
@@ -115,12 +124,14 @@ class Programme:
             rewards_redeemed=np.zeros(n, dtype=np.int16),
         )
         self.ledger = DeferredRevenueLedger()
-        self.campaigns = [CampaignState(c, i) for i, c in enumerate(spec.campaigns)]
+        self.campaigns = [CampaignState(c, i, self) for i, c in enumerate(spec.campaigns)]
         self.winback_share = np.zeros(n, dtype=np.float32)
         self.retention_share = np.zeros(n, dtype=np.float32)
         if spec.enrol_all_at_start:
             members = np.flatnonzero(pop.alive & (pop.relationship == ACTIVE))
             self._join(0, members)
+            if self.tier_labels() and spec.tiers.initial_from_expected:
+                self._initial_tiers(members)
 
     # ------------------------------------------------------------ conveniences
 
@@ -168,20 +179,31 @@ class Programme:
                 self._expire_all, Schedule(interval=365, start=spec.expiry.day_of_year + 0.5)
             )
         for c in self.campaigns:
-            m.schedule_event(c_start := _Bound(self._campaign_start, c).call,
-                             at=max(c.spec.start, 1) - 0.5)
-            m.schedule_event(c_end := _Bound(self._campaign_end, c).call, at=c.spec.end + 0.5)
-            c._keep = (c_start, c_end)  # Mesa holds callbacks weakly
+            m.schedule_event(c.start, at=max(c.spec.start, 1) - 0.5)
+            m.schedule_event(c.stop, at=c.spec.end + 0.5)
 
     # ------------------------------------------------------------------ hooks
 
-    def begin_day(self, d: int) -> None:
-        """Refresh tier status values (Dreze & Nunes: status depends on tier sizes)."""
-        self.flows = dict.fromkeys(
+    def _new_flows(self) -> dict[str, float]:
+        return dict.fromkeys(
             ("points_issued", "points_redeemed", "points_expired", "cost_rewards",
              "cost_tier_benefits", "cost_campaigns", "cost_referrals", "cost_running"),
             0.0,
         )
+
+    def settle_opening(self) -> None:
+        """Day 0 (enrolment at the start, sign-up bonuses): book its flows and close it."""
+        for k, v in self.flows.items():
+            self.totals[k] = self.totals.get(k, 0.0) + v
+        self.close_day()
+
+    def close_day(self) -> None:
+        """After the day is recorded: start the next day's flows (events before the next
+        day's step, such as expiry, book into them)."""
+        self.flows = self._new_flows()
+
+    def begin_day(self, d: int) -> None:
+        """Refresh tier status values (Dreze & Nunes: status depends on tier sizes)."""
         if self.tier_labels():
             p = self.model.pop
             members = p.member & p.alive
@@ -405,6 +427,21 @@ class Programme:
             bonus = np.full(rows.size, self.spec.signup_bonus, dtype=np.int64)
             self._earn(d, rows, bonus, np.zeros(rows.size))
 
+    def _initial_tiers(self, members: np.ndarray) -> None:
+        """Existing status holders: the tier expected activity over one review period earns."""
+        p = self.model.pop
+        days = self.spec.tiers.review_every_days
+        share = self.model.config.firm.market_share
+        visits = p.rate[members] * days * share
+        expected = {
+            "spend": visits * self._basket(members),
+            "points": visits * self._basket(members) * self.spec.points_per_unit,
+            "visits": visits,
+        }[self.spec.tiers.metric]
+        level = tiers_mod.qualified_level(expected, self.tier_thresholds)
+        self._x("tier")[members] = level
+        self._x("ever_promoted")[members] = level > 0
+
     def _current_bucket(self, d: int) -> int:
         return ((max(d, 1) - 1) // self.period) % self.n_buckets
 
@@ -565,7 +602,7 @@ class Programme:
         """Programme metrics of the day (MODEL.md 7: points, accounting, tiers)."""
         if not self.active:
             return {"programme_cost": self.model._day_flows.get("programme_cost", 0.0) if d else 0.0}
-        f = self.flows if d > 0 else {}
+        f = self.flows
         outstanding = float(self._x("points_balance").sum(dtype=np.int64))
         out = {
             "points_issued": f.get("points_issued", 0.0),
@@ -625,13 +662,3 @@ class Programme:
             counts = np.bincount(self._x("tier")[p.member & p.alive], minlength=len(self.tier_names))
             out["members_by_tier"] = {n: int(c) for n, c in zip(self.tier_names, counts, strict=True)}
         return out
-
-
-class _Bound:
-    """A strong holder for an event callback with an argument (Mesa keeps callbacks weakly)."""
-
-    def __init__(self, fn, arg) -> None:
-        self.fn, self.arg = fn, arg
-
-    def call(self) -> None:
-        self.fn(self.arg)

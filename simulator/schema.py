@@ -90,6 +90,42 @@ class Segment(Strict):
     )
 
 
+class Offer(Strict):
+    """A competitor's time-bound offer (MODEL.md 5.1): a price cut or a conquest bonus."""
+
+    name: str = Field(..., min_length=1, max_length=60)
+    kind: Literal["price_cut", "conquest"] = Field(..., description="Price cut or conquest bonus.")
+    start: Day = Field(..., description="First day of the offer.")
+    end: Day = Field(..., description="Last day of the offer.")
+    size: float = Field(
+        ..., ge=0, le=10,
+        description="price_cut: share off the price (0-0.9); conquest: utility bonus (utils).",
+    )
+    reach: Share = Field(0.5, description="Share of targeted customers who hear of it.")
+    defection_hazard: float = Field(
+        0.0, ge=0, le=1,
+        description="Extra daily defection hazard of reached focal customers (conquest-offer hazard).",
+    )
+    segments: list[str] | None = Field(None, description="Target these segments only.")
+    min_satisfaction: Score | None = Field(None, description="Target customers with S at least this.")
+    max_satisfaction: Score | None = Field(None, description="Target customers with S at most this.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Offer:
+        if self.end < self.start:
+            raise ValueError(f"end(={self.end}) must not be before start(={self.start})")
+        if self.kind == "price_cut" and self.size > 0.9:
+            raise ValueError(f"a price_cut size(={self.size}) must be at most 0.9 (a share of the price)")
+        return self
+
+
+class Reaction(Strict):
+    """A competitor's reaction rule [A]: follow the focal firm after a lag."""
+
+    kind: Literal["match_reward_rate", "match_price"] = Field(..., description="What it matches.")
+    lag_days: int = Field(30, ge=0, le=3650, description="Days before it reacts.")
+
+
 class Competitor(Strict):
     """A rival firm in the consideration set (MODEL.md 5.1)."""
 
@@ -111,6 +147,8 @@ class Competitor(Strict):
         le=0.5,
         description="Effective reward rate of its own programme (share of spend returned).",
     )
+    offers: list[Offer] = Field(default_factory=list, max_length=50, description="Time-bound offers.")
+    reaction: Reaction | None = Field(None, description="Optional reaction rule.")
 
 
 class Initial(Strict):
@@ -350,6 +388,11 @@ class Tiers(Strict):
     grace_days: int = Field(0, ge=0, le=3650, description="Grace before a demotion applies.")
     soft_landing: bool = Field(False, description="Demote one tier at a time.")
     advance_notice: bool = Field(False, description="Warn before demotion (penalty 1.2 not 2).")
+    initial_from_expected: bool = Field(
+        True,
+        description="Members on day 0 hold the tier their expected activity over one review "
+        "period earns (existing status holders) [A].",
+    )
     levels: list[Tier] = Field(default_factory=list, max_length=10, description="Above the base tier.")
 
     @model_validator(mode="after")

@@ -59,7 +59,7 @@ def summarise(model: LoyaltyModel, metrics: pd.DataFrame) -> dict[str, Any]:
         "gross_margin": t["gross_margin"],
         "programme_cost": t["programme_cost"],
         "acquisition_cost": t["acquisition_cost"],
-        "net_margin": t["gross_margin"] - t["programme_cost"],
+        "service_cost": t["service_cost"],
         "clv_mean": float(p.value[ever].mean()) if ever.any() else 0.0,
         "share_of_wallet": t["focal_visits"] / t["category_purchases_active"]
         if t["category_purchases_active"]
@@ -86,5 +86,6 @@ def summarise(model: LoyaltyModel, metrics: pd.DataFrame) -> dict[str, Any]:
     out["talk_rate_promoter"] = float(rates[2])
     if hasattr(model.programme, "summary"):
         out.update(model.programme.summary())
-    out["net_margin"] = out["gross_margin"] - out["programme_cost"]
+    out["net_margin"] = (out["gross_margin"] - out["programme_cost"] - out["service_cost"]
+                         - out["acquisition_cost"])
     return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in out.items()}

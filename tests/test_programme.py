@@ -1,0 +1,161 @@
+"""The loyalty programme: points accounting, breakage, goal gradient, tiers (MODEL.md 4, 9)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator.runner import build_model, run
+from simulator.scenario import load_yaml
+
+from .conftest import SCENARIOS
+
+
+def monthly_retail(**programme) -> dict:
+    """MODEL.md's monthly-retail preset (r = 2, alpha = 56 days) with a points programme."""
+    return {
+        "name": "monthly_retail",
+        "market": {
+            "segments": [{"name": "shoppers", "share": 1.0, "purchase": {"r": 2.0, "alpha": 56.0},
+                          "dropout": {"a": 1.0, "b": 199.0}}],
+            "competitors": [{"name": "Rival", "market_share": 0.5}],
+            "initial": {"active": 0.5, "lapsed": 0.0},
+        },
+        "firm": {"market_share": 0.5, "programme": {"enrol_all_at_start": True, **programme}},
+        "run": {"days": 1095, "customers": 20_000},
+    }
+
+
+# ------------------------------------------------------------ accounting identity
+tier_levels = st.lists(
+    st.fixed_dictionaries({"threshold": st.integers(10, 400), "earn_multiplier": st.floats(1, 3)}),
+    max_size=2,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    points_per_unit=st.floats(0.0, 5.0),
+    reward_points=st.lists(st.integers(1, 300), min_size=1, max_size=3),
+    expiry=st.sampled_from([{"kind": "none"}, {"kind": "rolling", "days": 20},
+                            {"kind": "rolling", "days": 95}, {"kind": "calendar", "day_of_year": 30}]),
+    redeem=st.floats(0.0, 1.0),
+    signup=st.integers(0, 50),
+    levels=tier_levels,
+    bonus=st.booleans(),
+    seed=st.integers(0, 10_000),
+)
+def test_points_identity_holds_every_day(points_per_unit, reward_points, expiry, redeem, signup,
+                                         levels, bonus, seed):
+    """issued = redeemed + expired + outstanding exactly, every day; no balance negative."""
+    levels = sorted(levels, key=lambda t: t["threshold"])
+    levels = [{**t, "name": f"t{i}", "threshold": t["threshold"] * (i + 1)} for i, t in enumerate(levels)]
+    sc = load_yaml(SCENARIOS / "coffee_chain.yaml")
+    sc["firm"]["programme"] = {
+        "points_per_unit": points_per_unit,
+        "rewards": [{"points": p, "value": p / 50} for p in reward_points],
+        "expiry": expiry, "redeem_probability": redeem, "signup_bonus": signup,
+        "enrol_probability": 0.3, "enrol_all_at_start": True,
+        "tiers": {"levels": levels, "review_every_days": 25},
+        "campaigns": [{"name": "b", "kind": "bonus_points", "start": 5, "end": 20, "reach": 0.5}] if bonus else [],
+    }
+    sc["run"] = {"customers": 300, "days": 70}
+    model, _ = build_model(sc, seed=seed)
+    prog = model.programme
+    for _ in range(70):
+        model.step()
+        t = prog.totals
+        bal = model.pop.extra["points_balance"]
+        assert t["points_issued"] == t["points_redeemed"] + t["points_expired"] + int(bal.sum())
+        assert bal.min() >= 0 and prog.buckets.min() >= 0
+        assert np.array_equal(prog.buckets.sum(axis=1), bal)
+    daily = model.metrics.frame()
+    tot = daily[(daily["segment"] == "") & (daily["tier"] == "")].pivot(index="day", columns="metric", values="value")
+    assert (tot["points_issued"].cumsum() - tot["points_redeemed"].cumsum() - tot["points_expired"].cumsum()
+            == tot["points_outstanding"]).all()
+
+
+def test_expiry_lapses_old_points_first():
+    sc = monthly_retail(expiry={"kind": "rolling", "days": 60}, redeem_probability=0.0)
+    sc["run"] = {"days": 150, "customers": 2000}
+    model, _ = build_model(sc, seed=1)
+    for _ in range(150):
+        model.step()
+    t = model.programme.totals
+    assert t["points_expired"] > 0 and t["points_redeemed"] == 0
+    # Nothing older than the expiry period (plus one bucket period) is still held.
+    assert model.programme.buckets.shape[1] == 2
+
+
+# --------------------------------------------------------------- breakage (fact 8)
+def _breakage(sc: dict, seed: int = 1) -> float:
+    return run(sc, seed=seed).summary["breakage_rate"]
+
+
+@pytest.mark.slow
+def test_fact_8_breakage():
+    """20-40% under the default programme (monthly retail); rises with the threshold and
+    falls with visit frequency."""
+    default = _breakage(monthly_retail())
+    assert 0.20 <= default <= 0.40
+    low = _breakage(monthly_retail(rewards=[{"points": 250, "value": 2.5}]))
+    high = _breakage(monthly_retail(rewards=[{"points": 1000, "value": 10.0}]))
+    assert low < default < high
+    frequent = monthly_retail()
+    frequent["market"]["segments"][0]["purchase"]["alpha"] = 28.0
+    assert _breakage(frequent) < default
+
+
+# -------------------------------------------------------------- goal gradient (fact 4)
+@pytest.mark.slow
+def test_fact_4_goal_gradient():
+    """Last interval before the threshold 12-28% shorter than the first of the cycle;
+    the interval after a redemption is longer than the one before it."""
+    sc = load_yaml(SCENARIOS / "coffee_chain.yaml")
+    sc["market"]["initial"] = {"active": 0.8, "lapsed": 0.0}
+    sc["firm"]["programme"] = {
+        "enrol_all_at_start": True, "points_per_unit": 1.0,
+        "rewards": [{"points": 40, "value": 1.0}], "expiry": {"kind": "none"},
+    }
+    sc["schedule"] = []
+    sc["run"] = {"customers": 30_000, "days": 365}
+    model, _ = build_model(sc, seed=5)
+    p = model.pop
+    bal = p.extra["points_balance"]
+    last_red = p.extra["last_redeem_day"]
+    log_c, log_d, log_b, log_r = [], [], [], []
+    for d in range(1, 366):
+        model.step()
+        v = np.flatnonzero((p.last_focal_day == d) & p.member)
+        log_c.append(v)
+        log_d.append(np.full(v.size, d))
+        log_b.append(bal[v].copy())
+        log_r.append(last_red[v] == d)
+    assert int(p.member.sum()) >= 20_000
+    c, d, b, red = (np.concatenate(x) for x in (log_c, log_d, log_b, log_r))
+    order = np.lexsort((d, c))
+    c, d, b, red = c[order], d[order], b[order], red[order]
+    first, last, before_red, after_red = [], [], [], []
+    start = None
+    for i in range(1, c.size):
+        if c[i] != c[i - 1]:
+            start = None
+            continue
+        if red[i - 1]:
+            start = i - 1  # a cycle starts at a redemption visit
+            if i >= 2 and c[i - 2] == c[i]:
+                before_red.append(d[i - 1] - d[i - 2])
+                after_red.append(d[i] - d[i - 1])
+        if start is not None and b[i] >= 40 and b[i - 1] < 40 + 0 * b[i]:
+            visits = i - start
+            if visits >= 5:
+                first.append(d[start + 1] - d[start])
+                last.append(d[i] - d[i - 1])
+            start = None
+    assert len(first) > 2000
+    shorter = 1 - np.mean(last) / np.mean(first)
+    print(f"goal gradient: last interval {shorter:.1%} shorter, cycles={len(first)}, after={np.mean(after_red):.2f} before={np.mean(before_red):.2f}")
+    assert 0.12 <= shorter <= 0.28, shorter
+    assert np.mean(after_red) > np.mean(before_red)
