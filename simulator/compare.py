@@ -312,7 +312,8 @@ def run_comparison(
     """
     started = time.perf_counter()
     if replications < 2:
-        raise CompareError(f"--replications must be >= 2 for confidence intervals, got {replications}")
+        raise CompareError(
+            f"--replications must be >= 2 for confidence intervals, got {replications}")
     if jobs is not None and jobs < 1:
         raise CompareError(f"--jobs must be >= 1, got {jobs}")
     chosen, baseline = _choose(mapping, strategies, baseline, source)

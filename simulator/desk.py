@@ -54,6 +54,7 @@ class ComplaintDesk:
         self._serving = 0
         self.complaints_received = 0
         self._done: list[tuple[float, int, float, float, float]] = []
+        self._waits: list[float] = []
         self.set_staff(staff)
 
     @property
@@ -112,20 +113,42 @@ class ComplaintDesk:
     def _complaint(self, customer: int, arrival: float, service: float):
         yield self.env.timeout(max(arrival - self.env.now, 0.0))
         self._waiting += 1
-        token = yield self.handlers.get()
+        request = self.handlers.get()
+        # A complaint still waiting when the service level lapses has failed the customer
+        # (a double deviation) there and then, even though it is handled later.
+        lapse = self.env.timeout(self.service_level)
+        outcome = yield request | lapse
+        decided = request not in outcome
+        if decided:
+            self._done.append((self.env.now, customer, arrival, self.service_level, np.inf))
+            token = yield request
+        else:
+            token = outcome[request]
         self._waiting -= 1
         self._serving += 1
         waited = self.env.now - arrival
+        self._waits.append(waited)
         yield self.env.timeout(service)
         self._serving -= 1
         if self._to_retire:
             self._to_retire -= 1
         else:
             self.handlers.put(token)
-        self._done.append((self.env.now, customer, arrival, waited, service))
+        if not decided:
+            self._done.append((self.env.now, customer, arrival, waited, service))
+
+    def drain_waits(self) -> np.ndarray:
+        """Queueing times of complaints that reached a handler since the last call."""
+        out = np.asarray(self._waits, dtype=np.float64)
+        self._waits = []
+        return out
 
     def advance(self, until: float, rng: np.random.Generator) -> Resolution:
-        """Run the desk to ``until`` and decide the outcome of complaints finished meanwhile."""
+        """Run the desk to ``until``; outcomes of complaints finished (or lapsed) meanwhile.
+
+        A complaint is decided once: when its handling ends, or when it has waited for
+        the whole service level (then ``resolved`` is False and ``waited`` is the level).
+        """
         if until < self.now:
             raise ValueError(f"until(={until:g}) must not be before the desk's clock (={self.now:g})")
         if until > self.now:

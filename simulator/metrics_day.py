@@ -46,6 +46,8 @@ def record(model: LoyaltyModel, d: int) -> None:
     values["customers_lapsed"] = values["defected"] + values["left_category"]
     cat = flows.get("category_purchases_active", 0.0)
     values["share_of_wallet"] = values["focal_visits"] / cat if cat else float("nan")
+    allcat = flows.get("category_purchases", 0.0)
+    values["market_share"] = values["focal_visits"] / allcat if allcat else float("nan")
     values.update(model.programme.day_metrics(d) if hasattr(model.programme, "day_metrics") else {})
     values.setdefault("programme_cost", 0.0)
     values["service_cost"] = float(flows.get("service_cost", 0.0))
@@ -56,7 +58,8 @@ def record(model: LoyaltyModel, d: int) -> None:
     values["complaint_queue"] = float(desk.queue_length)
     closed = flows.get("closed", 0.0)
     values["complaints_closed"] = closed
-    values["complaint_wait_mean"] = flows.get("wait_sum", 0.0) / closed if closed else float("nan")
+    waited = flows.get("waited", 0.0)
+    values["complaint_wait_mean"] = flows.get("wait_sum", 0.0) / waited if waited else float("nan")
     values["complaint_resolution_rate"] = flows.get("resolved", 0.0) / closed if closed else float("nan")
     values["wom_ratio"] = (values["wom_positive"] / values["wom_negative"]
                            if values["wom_negative"] else float("nan"))

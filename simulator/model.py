@@ -93,7 +93,8 @@ class LoyaltyModel(mesa.Model):
                 "category_purchases_active",
             )
         }
-        self._wait_sum = 0.0
+        # Recovered first failures: (day, customers, S before the failure), for analysis.
+        self.recoveries: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._waits: list[np.ndarray] = []
         self.talk_by_class = np.zeros((3, 2))  # rows: detractor, passive, promoter; talked, head-days
 
@@ -268,7 +269,7 @@ class LoyaltyModel(mesa.Model):
             ("acquired", "defected", "left_category", "won_back", "revenue", "gross_margin",
              "programme_cost", "wom_positive", "wom_negative", "focal_visits", "complaints",
              "acquisition_cost", "service_cost", "category_purchases_active", "wait_sum",
-             "closed", "resolved"),
+             "closed", "resolved", "category_purchases", "waited"),
             0.0,
         )
         self.programme.begin_day(d)
@@ -341,6 +342,7 @@ class LoyaltyModel(mesa.Model):
         buyers = rows[bought]
         focal = rows[chosen == 0]
         self._focal_purchase(d, focal)
+        self._day_flows["category_purchases"] += buyers.size
         # Counted after the visit, so a prospect's first focal purchase counts as active.
         self._day_flows["category_purchases_active"] += int((p.relationship[buyers] == ACTIVE).sum())
         for k in range(1, j):
@@ -471,6 +473,7 @@ class LoyaltyModel(mesa.Model):
         p.complaint_s[who] = s[complain]
         p.complaint_s_before[who] = s_before[complain]
         p.complaint_first[who] = first_failure
+        p.complaints[who] += 1
         arrivals = (d - 1) + np.sort(rng.random(who.size))
         self.desk.submit(who, arrivals, self.streams.get("desk_service", d))
         self._day_flows["complaints"] += who.size
@@ -479,18 +482,20 @@ class LoyaltyModel(mesa.Model):
         """Advance the SimPy desk to the model's clock and apply the outcomes."""
         res = self.desk.advance(float(d), self.streams.get("desk_resolution", d))
         self._day_flows["service_cost"] += self.desk.staff * self.config.firm.desk.cost_per_handler_day
-        if len(res.waited):
-            self._day_flows["wait_sum"] = float(res.waited.sum())
-            self._day_flows["closed"] = float(res.customer.size)
-            self._day_flows["resolved"] = float(res.resolved.sum())
+        waits = self.desk.drain_waits()
+        if waits.size:
+            self._waits.append(waits.astype(np.float32))
+            self._day_flows["wait_sum"] = float(waits.sum())
+            self._day_flows["waited"] = float(waits.size)
         if res.customer.size == 0:
             return
         p = self.pop
         cp = self.config.market.complaints
         sat = self.config.market.satisfaction
+        self._day_flows["closed"] = float(res.customer.size)
+        self._day_flows["resolved"] = float(res.resolved.sum())
         self.totals["complaints_closed"] += res.customer.size
         self.totals["complaints_resolved"] += int(res.resolved.sum())
-        self._waits.append(res.waited.astype(np.float32))
         ok = res.customer[res.resolved]
         paradox = ok[p.complaint_first[ok]]
         if paradox.size and self.config.modules.satisfaction:
@@ -500,6 +505,8 @@ class LoyaltyModel(mesa.Model):
             )
         # The paradox raises satisfaction, not repurchase (de Matos et al. 2007).
         p.hazard_boost_until[paradox] = d + cp.paradox_days
+        if paradox.size:
+            self.recoveries.append((d, paradox.copy(), p.complaint_s_before[paradox].copy()))
         bad = res.customer[~res.resolved]
         if bad.size:
             if self.config.modules.satisfaction:

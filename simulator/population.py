@@ -56,6 +56,7 @@ class Population:
     complaint_s: np.ndarray  # float32 transaction s of the open complaint
     complaint_s_before: np.ndarray  # float32 S before the complained visit
     complaint_first: np.ndarray  # bool: open complaint follows a first failure
+    complaints: np.ndarray  # int16 complaints made in this run
     referred_by: np.ndarray  # int32, -1 none
     revenue: np.ndarray  # float32 focal spend in this run
     value: np.ndarray  # float64 discounted net value to the firm (realised CLV)
@@ -188,6 +189,7 @@ def create_population(scenario: Scenario, streams: Streams) -> Population:
         complaint_s=np.zeros(n, dtype=np.float32),
         complaint_s_before=np.zeros(n, dtype=np.float32),
         complaint_first=np.zeros(n, dtype=bool),
+        complaints=np.zeros(n, dtype=np.int16),
         referred_by=np.full(n, -1, dtype=np.int32),
         revenue=np.zeros(n, dtype=np.float32),
         value=np.zeros(n, dtype=np.float64),

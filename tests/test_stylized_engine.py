@@ -61,6 +61,8 @@ def test_fact_3_satisfied_customers_defect_in_a_fierce_market():
     """Retention rises with S; promoters keep >= 2x passives' retention only when fierce."""
     pro, pas = _retention_by_ltr(1.0, fierce=True, seed=11)
     assert pro > pas
+    print(f"fierce: promoters {pro:.3f} passives {pas:.3f} ratio {pro / pas:.2f}")
     assert pro / pas >= 2.0
     pro_q, pas_q = _retention_by_ltr(0.1, fierce=False, seed=11)
+    print(f"quiet: promoters {pro_q:.3f} passives {pas_q:.3f} ratio {pro_q / pas_q:.2f}")
     assert pro_q / pas_q < 1.5
