@@ -257,6 +257,10 @@ class LoyaltyModel(mesa.Model):
             comp.quality = competitor_quality(spec, f.quality)
             comp.reward_rate = spec.reward_rate
         self.desk.set_staff(f.desk.staff)
+        if self.programme.active and f.programme is not None:
+            # Programme levers (enrolment, earn rate, rewards...) can change on a date;
+            # its structure (buckets, tiers) is fixed at the start.
+            self.programme.spec = f.programme
         self.desk.mean_service = f.desk.mean_service_days
         self.desk.service_level = f.desk.service_level_days
 

@@ -235,7 +235,12 @@ def executive_summary(result: ComparisonResult) -> list[Finding]:
             else:
                 verdict = "baseline best"
         out.append(Finding(metric, label, text + ".", verdict))
-    for _, row in table[table["metric"] == INCREMENTAL_ROI].iterrows():
+    # A ratio over an extra cost that is indistinguishable from 0 is noise: only
+    # strategies that detectably spend more get an ROI sentence (the table keeps all).
+    spenders = set(table.loc[(table["metric"] == "programme_cost") & (table["diff_ci_low"] > 0),
+                             "strategy"])
+    for _, row in table[(table["metric"] == INCREMENTAL_ROI)
+                        & table["strategy"].isin(spenders)].iterrows():
         ci = ""
         if _finite(row["ci_low"]):
             ci = f" (95% CI {row['ci_low']:,.2f} to {row['ci_high']:,.2f})"
@@ -412,9 +417,10 @@ def _summary_section(result: ComparisonResult) -> str:
                      f'{len(result.strategies) * result.replications} runs failed and are left '
                      'out; see <a href="#failures">Failures</a>.</p>')
     if _single(result):
-        rows = result.table
-        items = [f"<li><b>{_e(_cap(LABELS.get(m, m)))}</b>: {_e(fmt_value(m, v))}</li>"
-                 for m, v in zip(rows["metric"], rows["mean"], strict=True) if _finite(v)]
+        rows = result.table.set_index("metric")
+        headline = [m for m in OBJECTIVES[:5] if m in rows.index and _finite(rows.at[m, "mean"])]
+        items = [f"<li><b>{_e(_cap(LABELS.get(m, m)))}</b>: {_e(fmt_value(m, rows.at[m, 'mean']))}"
+                 "</li>" for m in headline]
         parts.append(f'<ul class="findings">{"".join(items)}</ul>')
     else:
         items = [f"<li><b>{_e(_cap(f.label))}</b>: {_e(f.text)} {_badge(f.verdict)}</li>"
@@ -427,7 +433,7 @@ def _summary_section(result: ComparisonResult) -> str:
 def _kpi_section(result: ComparisonResult) -> str:
     table = result.table
     single, one = _single(result), len(result.strategies) == 1
-    headers = ["KPI", "Strategy", "Mean" if not single else "Value"]
+    headers = ["KPI", *([] if one else ["Strategy"]), "Mean" if not single else "Value"]
     if not single:
         headers.append("95% CI")
     if not one and not single:
@@ -439,7 +445,8 @@ def _kpi_section(result: ComparisonResult) -> str:
         m = r["metric"]
         label = _cap(LABELS.get(m, m)) if m != previous else ""
         previous = m
-        row = [f"<b>{_e(label)}</b>", _e(r["strategy"]), _e(fmt_value(m, r["mean"]))]
+        row = [f"<b>{_e(label)}</b>", *([] if one else [_e(r["strategy"])]),
+               _e(fmt_value(m, r["mean"]))]
         if not single:
             row.append(_e(_interval(m, r["ci_low"], r["ci_high"])))
         if not one and not single:
@@ -462,7 +469,8 @@ def _kpi_section(result: ComparisonResult) -> str:
                 "programme cost) / \u0394 programme cost against the baseline: margin earned "
                 "before the extra programme cost per 1.00 of that cost.</p>")
     return (f'<section id="kpis"><h2>Key figures</h2>'
-            f"{_table(headers, rows, left=2, cls='kpi')}{note}</section>")
+            f"{_table(headers, rows, left=1 if one else 2, cls='kpi narrow' if one else 'kpi')}"
+            f"{note}</section>")
 
 
 def _trajectory_section(result: ComparisonResult) -> str:
@@ -473,7 +481,13 @@ def _trajectory_section(result: ComparisonResult) -> str:
                else "one run")
     items = "".join(f'<figure><img src="{uri}" alt="{_e(title)}"><figcaption>{_e(title)}: '
                     f"{_e(caption)}.</figcaption></figure>" for title, uri in figs)
-    return f'<section id="trajectories"><h2>Over time</h2><div class="grid">{items}</div></section>'
+    note = ""
+    if not _single(result) and len(result.strategies) > 1:
+        note = ('<p class="note">A band shows how uncertain one strategy\'s level is. Bands '
+                "can overlap while the strategies still differ: replications share their luck, "
+                "so whether strategies differ is read from the paired intervals above.</p>")
+    return (f'<section id="trajectories"><h2>Over time</h2>{note}'
+            f'<div class="grid">{items}</div></section>')
 
 
 def _satisfaction_section(result: ComparisonResult) -> str:
@@ -620,6 +634,7 @@ th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;verti
 th{background:var(--head);font-weight:600;border-bottom:2px solid var(--line)}
 th.l,td.l{text-align:left}
 table.kpi td:not(.l){white-space:nowrap}
+table.narrow{width:auto;min-width:420px}
 table.facts{width:auto} table.facts td{text-align:left}
 .muted{color:var(--muted)}
 .v{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;
