@@ -25,8 +25,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--strategies", metavar="A,B,C",
                    help="comma-separated strategy names (default: all in the scenario)")
     p.add_argument("--baseline", metavar="NAME",
-                   help="strategy to compare against (default: status_quo if present, "
-                        "else the first)")
+                   help="strategy to compare against, added to --strategies if missing "
+                        "(default: status_quo if compared, else the first)")
     p.add_argument("--replications", type=int, default=20, metavar="R",
                    help="runs per strategy (default: 20)")
     p.add_argument("--jobs", type=int, default=None, metavar="J",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
 from .report import ReportError
+
+if TYPE_CHECKING:
+    from .compare import ComparisonResult
 
 REQUIRED = ("metrics.parquet", "summary.json", "scenario.resolved.yaml", "metadata.json")
 
@@ -47,7 +50,7 @@ def _read_parquet(path: Path, columns: set[str]) -> pd.DataFrame:
     return frame
 
 
-def load_run_dir(run_dir: str | Path):  # -> ComparisonResult (import deferred)
+def load_run_dir(run_dir: str | Path) -> ComparisonResult:
     """Read a run directory into a one-strategy, one-replication comparison.
 
     Raises

@@ -532,7 +532,15 @@ def write_comparison(result: ComparisonResult, out: str | Path | None = None) ->
                        {"failures": [asdict(f) for f in result.failures]})
         (staging / "comparison.resolved.yaml").write_text(_resolved_yaml(result))
         write_report(result, staging / "report.html")
+        # Renaming onto an empty directory would succeed on POSIX: check once more so a
+        # directory made during a long comparison is never replaced.
+        if target.exists():
+            raise OutputError(f"{target}: directory appeared while running; results left "
+                              "unwritten, choose another --out")
         staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{target}: cannot write the results ({exc.strerror or exc})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

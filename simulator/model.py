@@ -25,7 +25,7 @@ from .mechanisms import choice, complaints, defection, purchase, satisfaction
 from .mechanisms import word_of_mouth as wom
 from .market import MarketOffers
 from .metrics import MetricsRecorder
-from .network import build_network, neighbour_share, random_neighbour
+from .network import NeighbourCounter, build_network, random_neighbour
 from .population import (
     ACTIVE,
     LAPSED,
@@ -152,6 +152,7 @@ class LoyaltyModel(mesa.Model):
     def _build_network(self) -> None:
         m = self.config.modules
         self.network = None
+        self._recommenders: NeighbourCounter | None = None
         if m.word_of_mouth or m.acquisition:
             net = self.config.market.network
             try:
@@ -684,7 +685,11 @@ class LoyaltyModel(mesa.Model):
             recommender = p.alive & (p.relationship == ACTIVE)
             if c.modules.satisfaction:
                 recommender &= p.satisfaction >= 6.5  # expected LTR >= 7
-            f = neighbour_share(self.network, recommender)[prospects]
+            if self._recommenders is None:
+                self._recommenders = NeighbourCounter(self.network, recommender)
+            else:
+                self._recommenders.update(recommender)
+            f = self._recommenders.share(prospects)
         else:
             f = np.zeros(prospects.size)
         h = acq.awareness_hazard(f, p_ext=a.p_ext, q_int=a.q_int, advertising=a.advertising)

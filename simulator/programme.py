@@ -601,7 +601,11 @@ class Programme:
     def day_metrics(self, d: int) -> dict[str, float]:
         """Programme metrics of the day (MODEL.md 7: points, accounting, tiers)."""
         if not self.active:
-            return {"programme_cost": self.model._day_flows.get("programme_cost", 0.0) if d else 0.0}
+            # Same metric names with or without a programme, so comparisons line up.
+            zero = dict.fromkeys(
+                ("points_issued", "points_redeemed", "points_expired", "points_outstanding",
+                 "points_liability", "deferred_revenue", "members"), 0.0)
+            return {**zero, "programme_cost": self.model._day_flows.get("programme_cost", 0.0) if d else 0.0}
         f = self.flows
         outstanding = float(self._x("points_balance").sum(dtype=np.int64))
         out = {

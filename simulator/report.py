@@ -25,7 +25,7 @@ import yaml
 
 from .errors import LoyaltySimError
 from .metrics import DIRECTION
-from .stats import BASELINE, INCREMENTAL_ROI, NO_DIFFERENCE, band
+from .stats import BASELINE, INCREMENTAL_ROI, NO_DIFFERENCE, band, t_interval
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -546,8 +546,6 @@ def _breakdown_section(result: ComparisonResult) -> str:
 
 
 def _mean_pm(values: np.ndarray, fmt: str) -> str:
-    from .stats import t_interval
-
     ci = t_interval(values)
     if not _finite(ci.estimate):
         return "\u2013"
