@@ -6,13 +6,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .mechanisms.word_of_mouth import expected_nps
+from .mechanisms.word_of_mouth import nps_from_histogram
 from .population import ACTIVE, LAPSED, PROSPECT
 
 if TYPE_CHECKING:
     from .model import LoyaltyModel
 
 QUANTILES = (5, 25, 50, 75, 95)
+# Satisfaction histogram: 0.01-wide bins on the 0-10 scale.
+BINS = 1001
+MIDS = np.arange(BINS) / 100.0
 # Breakdowns by segment and tier cost a pass over the population each: weekly is
 # enough for plots and reports, and the last day is always recorded.
 BREAKDOWN_EVERY = 7
@@ -27,17 +30,20 @@ def record(model: LoyaltyModel, d: int) -> None:
     n_active = int(active.sum())
     s_active = p.satisfaction[active]
     noise = model.config.market.word_of_mouth.ltr_noise
+    # One histogram of S gives the mean, the NPS and the quantiles of the day.
+    hist = np.bincount(np.rint(s_active * 100.0).astype(np.int32), minlength=BINS)[:BINS]
     values: dict[str, float] = {
         "customers_active": n_active,
         "customers_prospect": int((p.alive & (p.relationship == PROSPECT)).sum()),
         "customers_lapsed_stock": int((p.alive & (p.relationship == LAPSED)).sum()),
         "customers_alive": int(p.alive.sum()),
-        "satisfaction_mean": float(s_active.mean()) if n_active else float("nan"),
-        "nps": expected_nps(s_active, noise),
+        "satisfaction_mean": float(s_active.mean(dtype=np.float64)) if n_active else float("nan"),
+        "nps": nps_from_histogram(hist, MIDS, noise),
     }
     if n_active:
-        for q, v in zip(QUANTILES, np.percentile(s_active, QUANTILES), strict=True):
-            values[f"satisfaction_p{q:02d}"] = float(v)
+        cdf = np.cumsum(hist) / n_active
+        for q in QUANTILES:
+            values[f"satisfaction_p{q:02d}"] = float(MIDS[np.searchsorted(cdf, q / 100.0)])
     for k in (
         "acquired", "defected", "left_category", "won_back", "focal_visits", "complaints",
         "wom_positive", "wom_negative", "revenue", "gross_margin", "acquisition_cost",

@@ -118,6 +118,8 @@ class LoyaltyModel(mesa.Model):
             self.schedule_event(ch.fire, at=max(ch.day, 1) - 0.5)
         self.programme.schedule()
         self.offers.schedule()
+        self._no_entry = not self.pop.entry_day.any()
+        self._base_occasion = purchase.occasion_probability(self.pop.rate).astype(np.float32)
         self.cohort_start = (self.pop.relationship == ACTIVE) & self.pop.alive
         self.record_day(0)
         self.programme.settle_opening()
@@ -190,31 +192,39 @@ class LoyaltyModel(mesa.Model):
     # --------------------------------------------------------------- utilities
 
     def _firm_utility(self, rows: np.ndarray, *, with_state: bool = True) -> np.ndarray:
-        """(len(rows), J) utilities of the firms, without constants."""
+        """(len(rows), J) utilities of the firms, without constants (MODEL.md 3.2)."""
         p = self.pop
         ch = self.config.market.choice
-        prices = np.array([f.price for f in self.firms])
-        rates = np.array([f.reward_rate for f in self.firms])
-        rates = np.broadcast_to(rates, (len(rows), len(self.firms))).copy()
+        beta_p = p.price_sens[rows]
+        # The price term ln(price (1 - offer) (1 - psi reward_rate)) splits into a
+        # firm-level ln(price) and corrections that are zero for most customers.
+        log_price = np.log([f.price for f in self.firms]).astype(np.float32)
+        u = p.quality_weight[rows, None] * p.expectation[rows]
+        u -= beta_p[:, None] * log_price[None, :]
+        u += np.float32(ch.habit_weight) * p.habit[rows]
         psi = ch.points_value_ratio * self.programme.reward_sensitivity[p.segment[rows]]
-        rates[:, 0] = self.programme.reward_rate(rows)
-        cut, conquest = self.offers.offer_terms(rows) if with_state else (0.0, 0.0)
-        price_t = choice.price_term(prices[None, :], cut, rates, psi[:, None])
-        u = p.quality_weight[rows, None] * p.expectation[rows] - p.price_sens[rows, None] * price_t
-        u += ch.habit_weight * p.habit[rows]
-        u += conquest
-        if with_state:
-            u[:, 0] += ch.satisfaction_weight * (p.satisfaction[rows] - 7.0)
-            u[:, 0] += ch.wom_weight * p.wom[rows]
-            u[:, 0] += self.programme.utility_bonus(rows)
-            last = p.last_firm[rows]
-            has = np.flatnonzero(last >= 0)
-            sc = np.full(len(has), ch.procedural_switching_cost, dtype=np.float64)
-            focal_last = last[has] == 0
-            sc[focal_last] = self.switching_cost(rows[has][focal_last])
-            u[has, last[has]] += sc
-        else:
-            u[:, 0] += ch.satisfaction_weight * (p.satisfaction[rows] - 7.0)
+        rival_rates = np.array([f.reward_rate for f in self.competitors])
+        if rival_rates.any():
+            u[:, 1:] -= beta_p[:, None] * np.log1p(-psi[:, None] * rival_rates[None, :])
+        focal_rate = self.programme.reward_rate(rows)
+        mem = np.flatnonzero(focal_rate)
+        if mem.size:
+            u[mem, 0] -= beta_p[mem] * np.log1p(-psi[mem] * focal_rate[mem])
+        u[:, 0] += ch.satisfaction_weight * (p.satisfaction[rows] - 7.0)
+        if not with_state:
+            return u
+        cut, conquest = self.offers.offer_terms(rows)
+        if not np.isscalar(cut):
+            u -= beta_p[:, None] * np.log1p(-cut)
+            u += conquest
+        u[:, 0] += ch.wom_weight * p.wom[rows]
+        u[:, 0] += self.programme.utility_bonus(rows)
+        last = p.last_firm[rows]
+        has = np.flatnonzero(last >= 0)
+        sc = np.full(len(has), ch.procedural_switching_cost, dtype=np.float32)
+        focal_last = last[has] == 0
+        sc[focal_last] = self.switching_cost(rows[has][focal_last])
+        u[has, last[has]] += sc
         return u
 
     def switching_cost(self, rows: np.ndarray) -> np.ndarray:
@@ -314,9 +324,14 @@ class LoyaltyModel(mesa.Model):
         p = self.pop
         mod = self.config.modules
         u = self.streams.get("purchase", d).random(p.n, dtype=np.float32)
-        eligible = p.alive & (p.entry_day < d)
-        mult = self.programme.rate_multiplier()
-        prob = purchase.occasion_probability(p.rate, mult)
+        eligible = p.alive if self._no_entry else p.alive & (p.entry_day < d)
+        # Base chances are fixed per customer; only members' goal gradient moves them.
+        prob = self._base_occasion
+        boosted = self.programme.rate_multiplier()
+        if boosted is not None:
+            rows_m, mult = boosted
+            prob = prob.copy()
+            prob[rows_m] = purchase.occasion_probability(p.rate[rows_m], mult)
         rows = np.flatnonzero(eligible & (u < prob))
         if rows.size == 0:
             return rows, np.zeros(0, dtype=np.int8)
@@ -326,15 +341,13 @@ class LoyaltyModel(mesa.Model):
         considered[:, j] = True
         blocked = p.blocked_until[rows] >= d
         considered[:, 0] &= ~blocked & (p.relationship[rows] != LAPSED)
-        uc = self.streams.get("choice", d).random(p.n)[rows]
+        uc = self.streams.get("choice", d).random(p.n, dtype=np.float32)[rows]
         if not mod.competition:
             # BG/NBD nested inside: every occasion of a focal customer is a focal purchase.
             chosen = np.where(considered[:, 0], 0, j).astype(np.int8)
         else:
-            util = np.zeros((rows.size, j + 1))
-            util[:, :j] = self._firm_utility(rows) + self.asc[None, :]
-            probs = choice.choice_probabilities(util, considered)
-            chosen = choice.sample_choice(probs, uc)
+            util = self._firm_utility(rows) + self.asc[None, :].astype(np.float32)
+            chosen = choice.choose(util, considered[:, :j], uc)
         p.habit[rows] = choice.update_habit(
             p.habit[rows], chosen, self.config.market.choice.habit_smoothing
         )
@@ -525,7 +538,7 @@ class LoyaltyModel(mesa.Model):
             return
         dp = c.market.defection
         rows = np.flatnonzero(p.alive & (p.relationship == ACTIVE) & (p.active_since < d))
-        u = self.streams.get("defection", d).random(p.n)[rows]
+        u = self.streams.get("defection", d).random(p.n, dtype=np.float32)[rows]
         s_perc = defection.perceived_satisfaction(
             p.satisfaction[rows], p.member[rows], dp.member_discount
         )
@@ -563,7 +576,7 @@ class LoyaltyModel(mesa.Model):
             return
         dp = c.market.defection
         rows = np.flatnonzero(p.alive & (p.relationship == LAPSED) & (p.lapsed_day < d))
-        u = self.streams.get("winback", d).random(p.n)[rows]
+        u = self.streams.get("winback", d).random(p.n, dtype=np.float32)[rows]
         h = defection.winback_hazard(
             p.satisfaction[rows],
             self.programme.winback_offer_share(rows),
@@ -679,7 +692,7 @@ class LoyaltyModel(mesa.Model):
         prospects = np.flatnonzero(
             p.alive & (p.relationship == PROSPECT) & ~p.aware[:, 0] & (p.blocked_until < d)
         )
-        u = self.streams.get("acquisition", d).random(p.n)[prospects]
+        u = self.streams.get("acquisition", d).random(p.n, dtype=np.float32)[prospects]
         h_adv = np.full(prospects.size, a.p_ext * a.advertising / 365.0)
         if c.modules.word_of_mouth and self.network is not None and a.q_int > 0:
             recommender = p.alive & (p.relationship == ACTIVE)

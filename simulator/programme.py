@@ -215,17 +215,17 @@ class Programme:
                 dilution=self.spec.status_dilution,
             )
 
-    def rate_multiplier(self) -> np.ndarray | float:
-        """Goal gradient and tier points pressure on the purchase rate (MODEL.md 3.1)."""
+    def rate_multiplier(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Members and their purchase-rate multiplier M: goal gradient and tier points
+        pressure (MODEL.md 3.1). ``None`` when no one is a member."""
         if not self.active:
-            return 1.0
+            return None
         p = self.model.pop
-        mult = np.ones(p.n, dtype=np.float32)
-        members = np.flatnonzero(p.member)
+        members = np.flatnonzero(p.member & p.alive)
         if members.size == 0:
-            return mult
+            return None
         progress = self._x("points_balance")[members] / float(self.thresholds[0])
-        mult[members] = goal_gradient_multiplier(progress, self.spec.goal_gradient)
+        mult = goal_gradient_multiplier(progress, self.spec.goal_gradient)
         if self.tier_labels():
             d = self.model.day
             every = self.spec.tiers.review_every_days
@@ -234,10 +234,10 @@ class Programme:
             nxt = np.minimum(tier, len(self.tier_thresholds) - 1)
             thr = np.where(tier < len(self.tier_thresholds), self.tier_thresholds[nxt], np.inf)
             expected = p.rate[members] * to_review * self._basket(members) * p.habit[members, 0]
-            mult[members] *= points_pressure_multiplier(
+            mult = mult * points_pressure_multiplier(
                 self._x("qualifying")[members], thr, expected, to_review, self.spec.points_pressure
             )
-        return mult
+        return members, mult
 
     def reward_rate(self, rows: np.ndarray) -> np.ndarray:
         """Members' effective reward rate: earn x point value x (1 - expected breakage)."""

@@ -255,3 +255,16 @@ def test_campaign_targeting():
         eligible=np.ones(3, bool),
     )
     assert mask.tolist() == [False, True, False]
+
+
+def test_choose_matches_normalised_sampling():
+    rng = np.random.default_rng(4)
+    u = rng.normal(size=(50_000, 3)).astype(np.float32)
+    considered = rng.random((50_000, 3)) < 0.8
+    uni = rng.random(50_000).astype(np.float32)
+    fast = choice.choose(u, considered, uni)
+    full = np.concatenate([u, np.zeros((50_000, 1), np.float32)], axis=1)
+    cons = np.concatenate([considered, np.ones((50_000, 1), bool)], axis=1)
+    slow = choice.sample_choice(choice.choice_probabilities(full, cons), uni)
+    assert (fast == slow).mean() > 0.999  # identical up to float rounding at the edges
+    assert not np.any(~considered[np.arange(50_000)[fast < 3], fast[fast < 3]])

@@ -38,6 +38,21 @@ def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     return np.minimum(idx, probabilities.shape[1] - 1).astype(np.int8)
 
 
+def choose(utility: np.ndarray, considered: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Draw one option per row from firm utilities plus "buy nowhere" (utility 0).
+
+    Equivalent to :func:`sample_choice` on :func:`choice_probabilities` with a last
+    column of zeros, without forming the normalised matrix: the inverse CDF is read
+    off the cumulative unnormalised weights (utilities are small, so ``exp`` cannot
+    overflow). Returns the firm index, or ``J`` for "nowhere".
+    """
+    weights = np.exp(utility) * considered
+    cdf = np.cumsum(weights, axis=1)
+    total = cdf[:, -1] + 1.0  # exp(0) for buying nowhere
+    idx = ((uniform * total)[:, None] >= cdf).sum(axis=1)
+    return idx.astype(np.int8)
+
+
 def update_habit(habit: np.ndarray, chosen: np.ndarray, smoothing: float) -> np.ndarray:
     """Exponentially smoothed choice history ``L <- s*L + (1-s)*1[chose j]``.
 
