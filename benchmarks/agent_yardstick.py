@@ -166,7 +166,8 @@ class Customer(mesa.Agent):
         sat = model.satisfaction_params
         price = model.prices[0]
         basket = self.random.gammavariate(self.spend_shape, 1.0 / self.spend_scale) * price
-        quality = model.qualities[0] + self.match[0] + model.quality_sd * self.random.gauss(0.0, 1.0)
+        noise = model.quality_sd * self.random.gauss(0.0, 1.0)
+        quality = model.qualities[0] + self.match[0] + noise
         if self.random.random() < model.failure_rate:
             quality -= model.failure_size
         gap_quality = quality - self.expectation[0]
@@ -196,7 +197,8 @@ class Customer(mesa.Agent):
         model = self.model
         if not model.modules.satisfaction:
             return
-        quality = model.qualities[k] + self.match[k] + model.quality_sd * self.random.gauss(0.0, 1.0)
+        noise = model.quality_sd * self.random.gauss(0.0, 1.0)
+        quality = model.qualities[k] + self.match[k] + noise
         e = self.expectation[k] + model.satisfaction_params.expectation_learning * (
             quality - self.expectation[k]
         )

@@ -26,17 +26,18 @@ def record(model: LoyaltyModel, d: int) -> None:
     p = model.pop
     m = model.metrics
     flows = getattr(model, "_day_flows", {}) if d > 0 else {}
+    by_rel = np.bincount(p.relationship[p.alive], minlength=3)
     active = p.alive & (p.relationship == ACTIVE)
-    n_active = int(active.sum())
+    n_active = int(by_rel[ACTIVE])
     s_active = p.satisfaction[active]
     noise = model.config.market.word_of_mouth.ltr_noise
     # One histogram of S gives the mean, the NPS and the quantiles of the day.
     hist = np.bincount(np.rint(s_active * 100.0).astype(np.int32), minlength=BINS)[:BINS]
     values: dict[str, float] = {
         "customers_active": n_active,
-        "customers_prospect": int((p.alive & (p.relationship == PROSPECT)).sum()),
-        "customers_lapsed_stock": int((p.alive & (p.relationship == LAPSED)).sum()),
-        "customers_alive": int(p.alive.sum()),
+        "customers_prospect": int(by_rel[PROSPECT]),
+        "customers_lapsed_stock": int(by_rel[LAPSED]),
+        "customers_alive": int(by_rel.sum()),
         "satisfaction_mean": float(s_active.mean(dtype=np.float64)) if n_active else float("nan"),
         "nps": nps_from_histogram(hist, MIDS, noise),
     }

@@ -230,8 +230,8 @@ class LoyaltyModel(mesa.Model):
     def switching_cost(self, rows: np.ndarray) -> np.ndarray:
         """Procedural + financial + relational switching cost of the focal firm."""
         ch = self.config.market.choice
-        tenure = self.day - self.pop.active_since[rows].astype(np.int32)
-        tenure = np.where(self.pop.active_since[rows] == NEVER, 0, tenure)
+        since = self.pop.active_since[rows]
+        tenure = np.where(since == NEVER, 0, self.day - since.astype(np.float32))
         return defection.switching_cost(
             tenure,
             self.programme.financial_switching_cost(rows),
@@ -599,7 +599,7 @@ class LoyaltyModel(mesa.Model):
         w = c.market.word_of_mouth
         p.wom *= np.float32(wom.decay_factor(w.wom_half_life))
         rng = self.streams.get("word_of_mouth", d)
-        recent = (d - p.last_focal_day.astype(np.int32)) <= w.experience_days
+        recent = p.last_focal_day >= d - w.experience_days  # int16 compare: no casts
         angry = p.negative_talk_until >= d
         speakers = np.flatnonzero(p.alive & (recent | angry))
         if speakers.size == 0:

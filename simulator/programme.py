@@ -81,6 +81,7 @@ class Programme:
         self.reward_sensitivity = np.array([s.reward_sensitivity for s in cfg.market.segments])
         self.status_sensitivity = np.array([s.status_sensitivity for s in cfg.market.segments])
         self.spend_shape = np.array([s.spend.p for s in cfg.market.segments])
+        self._mean_spend = (self.spend_shape[pop.segment] / pop.spend_scale).astype(np.float32)
         self.flows: dict[str, float] = self._new_flows()
         self.totals: dict[str, float] = dict.fromkeys(
             ("points_issued", "points_redeemed", "points_expired", "rewards_redeemed",
@@ -156,8 +157,8 @@ class Programme:
         )
 
     def _basket(self, rows: np.ndarray) -> np.ndarray:
-        p = self.model.pop
-        return self.spend_shape[p.segment[rows]] / p.spend_scale[rows] * self.model.focal.price
+        """Typical basket at today's focal price: E[spend] = p_GG / nu (Gamma-Gamma)."""
+        return self._mean_spend[rows] * np.float32(self.model.focal.price)
 
     # --------------------------------------------------------------- schedule
 

@@ -78,6 +78,15 @@ def summarise(model: LoyaltyModel, metrics: pd.DataFrame) -> dict[str, Any]:
         "complaint_wait_p95": float(np.percentile(waits, 95)) if waits.size else 0.0,
         "complaint_resolution_rate": t["complaints_resolved"] / closed if closed else float("nan"),
     }
+    # Referral value (Kumar, Petersen & Leone 2007): the realised value of the customers
+    # each referrer brought in.
+    referred = (p.referred_by >= 0) & ever
+    referrers = np.unique(p.referred_by[referred])
+    out["referral_value_total"] = float(p.value[referred].sum())
+    out["referrers"] = int(referrers.size)
+    out["referral_value_per_referrer"] = (
+        out["referral_value_total"] / referrers.size if referrers.size else 0.0
+    )
     talked, heads = model.talk_by_class[:, 0], model.talk_by_class[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = talked / heads

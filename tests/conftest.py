@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,32 @@ def small(mapping: dict, *, customers: int = 2000, days: int = 60) -> dict:
     out = dict(mapping)
     out["run"] = {**mapping.get("run", {}), "customers": customers, "days": days}
     return out
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _install_chromium() -> None:
+    """In CI (root, Debian): install the browser the report check needs, once."""
+    import fcntl
+    import subprocess
+
+    with open("/tmp/loyalty-sim-chromium.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one installs, the other waits
+        if CHROMIUM.exists():
+            return
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=900)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
+                       timeout=1800)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's headless Chromium: installed in CI if missing, else the test is skipped."""
+    if not CHROMIUM.exists() and os.environ.get("CI") == "true" and os.geteuid() == 0 \
+            and shutil.which("apt-get"):
+        _install_chromium()
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium not installed (apt-get install -y chromium; CI installs it)")
+    return CHROMIUM

@@ -17,7 +17,6 @@ from simulator.scenario import load_yaml
 ROOT = Path(__file__).resolve().parent.parent
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
 CHECK = ROOT / "scripts" / "check_report_chromium.py"
-CHROMIUM = Path("/usr/bin/chromium")
 ODD = "<b>odd & \"name\"</b>"
 
 
@@ -149,9 +148,7 @@ def test_report_command_user_errors(tmp_path, run_dir, capsys):
 # --------------------------------------------------------------------------- browser
 
 
-def test_report_renders_in_chromium(comparison, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium not installed (apt-get install -y chromium)")
+def test_report_renders_in_chromium(comparison, tmp_path, chromium):
     report = tmp_path / "report.html"
     report.write_text(render_html(comparison), encoding="utf-8")
     shot = tmp_path / "report.png"
@@ -161,9 +158,7 @@ def test_report_renders_in_chromium(comparison, tmp_path):
     assert shot.stat().st_size > 20_000
 
 
-def test_chromium_check_catches_console_errors(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium not installed (apt-get install -y chromium)")
+def test_chromium_check_catches_console_errors(tmp_path, chromium):
     bad = tmp_path / "bad.html"
     bad.write_text("<!DOCTYPE html><html><body><p>x</p>"
                    "<script>undefinedFunction();</script></body></html>")
