@@ -22,8 +22,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"numpy {metadata.version('numpy')}, Mesa {metadata.version('mesa')}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {metadata.version('numpy')}, Mesa {metadata.version('mesa')}"
+    )
 
 
 def median(values: list[float]) -> float:

@@ -273,9 +273,23 @@ class YardstickModel(mesa.Model):
         columns = {
             name: getattr(p, name).tolist()
             for name in (
-                "segment", "alive", "relationship", "rate", "dropout", "spend_scale",
-                "price_sens", "quality_weight", "match", "expectation", "habit", "aware",
-                "satisfaction", "ref_price", "purchases", "active_since", "last_firm",
+                "segment",
+                "alive",
+                "relationship",
+                "rate",
+                "dropout",
+                "spend_scale",
+                "price_sens",
+                "quality_weight",
+                "match",
+                "expectation",
+                "habit",
+                "aware",
+                "satisfaction",
+                "ref_price",
+                "purchases",
+                "active_since",
+                "last_firm",
             )
         }
         for i in range(p.n):

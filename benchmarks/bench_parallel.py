@@ -1,6 +1,6 @@
 """Target 5: `compare` with 2 jobs against 1 job, when each run takes over 5 s.
 
-    .venv/bin/python benchmarks/bench_parallel.py --customers 150000 --replications 4 --repeats 2
+.venv/bin/python benchmarks/bench_parallel.py --customers 150000 --replications 4 --repeats 2
 """
 
 from __future__ import annotations
@@ -18,8 +18,16 @@ from simulator.scenario import load_yaml
 def timed(jobs: int, customers: int, replications: int) -> float:
     sc = load_yaml(SCENARIO)
     t = time.perf_counter()
-    run_comparison(sc, ["status_quo", "premium"], replications, jobs, "status_quo",
-                   {"run.customers": customers}, None, False)
+    run_comparison(
+        sc,
+        ["status_quo", "premium"],
+        replications,
+        jobs,
+        "status_quo",
+        {"run.customers": customers},
+        None,
+        False,
+    )
     return time.perf_counter() - t
 
 
@@ -33,7 +41,9 @@ def main() -> int:
     one = median([timed(1, a.customers, a.replications) for _ in range(a.repeats)])
     two = median([timed(2, a.customers, a.replications) for _ in range(a.repeats)])
     print(f"machine: {machine()}")
-    print(f"compare: 2 strategies x {a.replications} replications, {a.customers:,} customers x 365 days")
+    print(
+        f"compare: 2 strategies x {a.replications} replications, {a.customers:,} customers x 365 days"
+    )
     print(f"  --jobs 1: {one:7.1f} s  ({one / runs:5.1f} s per run)")
     print(f"  --jobs 2: {two:7.1f} s")
     print(f"  speed-up: {one / two:5.2f}x  (target >= 1.7 when runs take > 5 s)")

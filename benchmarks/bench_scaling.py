@@ -22,8 +22,9 @@ from simulator.scenario import load_yaml
 
 def step_time(customers: int, days: int) -> float:
     sc = load_yaml(SCENARIO)
-    model, _ = build_model(sc, strategy="loyalty_card",
-                           overrides={"run.customers": customers, "run.days": days})
+    model, _ = build_model(
+        sc, strategy="loyalty_card", overrides={"run.customers": customers, "run.days": days}
+    )
     t = time.perf_counter()
     for _ in range(days):
         model.step()
@@ -45,7 +46,10 @@ def main() -> int:
     for n in sizes:
         t = median([step_time(n, a.days) for _ in range(a.repeats)])
         times.append(t)
-        print(f"  {n:>9,} customers x {a.days} days: {t:7.2f} s  {n * a.days / t / 1e6:5.2f} M customer-days/s", flush=True)
+        print(
+            f"  {n:>9,} customers x {a.days} days: {t:7.2f} s  {n * a.days / t / 1e6:5.2f} M customer-days/s",
+            flush=True,
+        )
     print(f"exponent in customers (10^4 to 10^6): {fit(sizes, times):.3f}  (1 = linear)")
     day_list = [30, 90, 270]
     dtimes = []

@@ -21,8 +21,22 @@ from _common import SCENARIO, machine, median
 
 
 def one_run(customers: int, days: int, out: Path) -> tuple[float, int]:
-    cmd = [sys.executable, "-m", "simulator.cli", "run", str(SCENARIO), "--strategy", "loyalty_card",
-           "--set", f"run.customers={customers}", "--set", f"run.days={days}", "--out", str(out), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "simulator.cli",
+        "run",
+        str(SCENARIO),
+        "--strategy",
+        "loyalty_card",
+        "--set",
+        f"run.customers={customers}",
+        "--set",
+        f"run.days={days}",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
@@ -44,14 +58,23 @@ def main() -> int:
             wall, peak = one_run(a.customers, a.days, Path(tmp) / f"run{k}")
             walls.append(wall)
             peaks.append(peak)
-            print(f"  repeat {k + 1}: {wall:6.1f} s  {a.customers * a.days / wall / 1e6:5.2f} M customer-days/s"
-                  f"  peak RSS {peak / 1e6:6.0f} MB", flush=True)
+            print(
+                f"  repeat {k + 1}: {wall:6.1f} s  {a.customers * a.days / wall / 1e6:5.2f} M customer-days/s"
+                f"  peak RSS {peak / 1e6:6.0f} MB",
+                flush=True,
+            )
     wall = median(walls)
     print(f"machine: {machine()}")
-    print(f"full model, {a.customers:,} customers x {a.days} days, end to end (set-up, run, writing)")
+    print(
+        f"full model, {a.customers:,} customers x {a.days} days, end to end (set-up, run, writing)"
+    )
     print(f"  median wall time        {wall:8.1f} s   (target < 40 s for 10^6 x 365)")
-    print(f"  median throughput       {a.customers * a.days / wall / 1e6:8.2f} M customer-days/s (target >= 10)")
-    print(f"  peak resident memory    {max(peaks) / a.customers:8.0f} bytes per customer (target <= 1000)")
+    print(
+        f"  median throughput       {a.customers * a.days / wall / 1e6:8.2f} M customer-days/s (target >= 10)"
+    )
+    print(
+        f"  peak resident memory    {max(peaks) / a.customers:8.0f} bytes per customer (target <= 1000)"
+    )
     return 0
 
 

@@ -114,8 +114,11 @@ def run_once(scenario: dict, args: argparse.Namespace) -> dict[str, object]:
     gc.collect()
 
     full, _ = build_model(
-        scenario, strategy=FULL_STRATEGY, overrides={"run.customers": args.customers},
-        seed=args.seed, source=str(SCENARIO),
+        scenario,
+        strategy=FULL_STRATEGY,
+        overrides={"run.customers": args.customers},
+        seed=args.seed,
+        source=str(SCENARIO),
     )
     full_s, _ = timed_steps(full, args.days_fast)
     del full

@@ -62,8 +62,11 @@ def external_resources(html_text: str) -> list[str]:
     parser = _Links()
     parser.feed(html_text)
     refs = list(parser.external)
-    refs += [f"CSS url({m[:60]!r})" for m in re.findall(r"url\(\s*['\"]?([^'\")]+)", html_text)
-             if not m.startswith("data:")]
+    refs += [
+        f"CSS url({m[:60]!r})"
+        for m in re.findall(r"url\(\s*['\"]?([^'\")]+)", html_text)
+        if not m.startswith("data:")
+    ]
     refs += [f"CSS @import {m[:60]!r}" for m in re.findall(r"@import\s+([^;]+);", html_text)]
     return refs
 
@@ -109,13 +112,25 @@ def check(
     png = Path(screenshot).resolve() if screenshot else tmp / "screenshot.png"
     png.unlink(missing_ok=True)
     result = CheckResult(png)
-    result.problems += [f"external resource: {r}" for r in
-                        external_resources(page.read_text(encoding="utf-8"))]
+    result.problems += [
+        f"external resource: {r}" for r in external_resources(page.read_text(encoding="utf-8"))
+    ]
     cmd = [
-        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", f"--user-data-dir={tmp / 'profile'}", "--enable-logging=stderr",
-        "--v=0", "--hide-scrollbars", f"--screenshot={png}", f"--window-size={window}",
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--hide-scrollbars",
+        f"--screenshot={png}",
+        f"--window-size={window}",
         page.as_uri(),
     ]
     try:
@@ -141,12 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chromium", default=CHROMIUM, help="the Chromium binary")
     args = parser.parse_args(argv)
     if not Path(args.chromium).exists():
-        print(f"check_report_chromium: {args.chromium} not found; "
-              "install it with `apt-get install -y chromium`", file=sys.stderr)
+        print(
+            f"check_report_chromium: {args.chromium} not found; "
+            "install it with `apt-get install -y chromium`",
+            file=sys.stderr,
+        )
         return 2
     try:
-        result = check(args.html, args.screenshot, window=args.window_size,
-                       chromium=args.chromium)
+        result = check(args.html, args.screenshot, window=args.window_size, chromium=args.chromium)
     except FileNotFoundError as exc:
         print(f"check_report_chromium: {exc}", file=sys.stderr)
         return 2

@@ -56,13 +56,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     mapping = load_yaml(args.scenario)
     overrides = parse_set(args.set)
     result = run(
-        mapping, strategy=args.strategy, seed=args.seed, overrides=overrides,
-        transactions=args.transactions, progress=not args.quiet, source=args.scenario,
+        mapping,
+        strategy=args.strategy,
+        seed=args.seed,
+        overrides=overrides,
+        transactions=args.transactions,
+        progress=not args.quiet,
+        source=args.scenario,
     )
     path = write_run(result, args.out, plots=not args.no_plots)
-    print(f"{result.scenario} / strategy {result.strategy} / seed {result.seed}: "
-          f"{result.metadata['days']} days, {result.metadata['customers']:,} customers, "
-          f"{result.metadata['wall_time_s']:.1f} s")
+    print(
+        f"{result.scenario} / strategy {result.strategy} / seed {result.seed}: "
+        f"{result.metadata['days']} days, {result.metadata['customers']:,} customers, "
+        f"{result.metadata['wall_time_s']:.1f} s"
+    )
     print(format_summary(result.summary))
     print(f"results: {path}")
     return 0
@@ -90,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
         prog="loyalty-sim",
-        description="Agent-based loyalty-strategy simulator: run YAML scenarios, compare strategies.",
+        description="Agent-based loyalty-strategy simulator: run YAML scenarios, "
+        "compare strategies.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -99,8 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strategy", help="strategy name from the scenario (default: the first)")
     p.add_argument("--seed", type=int, help="run seed (default: run.seed of the scenario)")
     p.add_argument("--out", help="run directory (default: results/<scenario>/<timestamp>-seed<N>)")
-    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
-                   help="override a value, e.g. --set run.customers=20000 (repeatable)")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY.PATH=VALUE",
+        help="override a value, e.g. --set run.customers=20000 (repeatable)",
+    )
     p.add_argument("--transactions", action="store_true", help="also write transactions.parquet")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

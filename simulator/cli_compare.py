@@ -22,23 +22,46 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("scenario", help="path of a YAML scenario")
-    p.add_argument("--strategies", metavar="A,B,C",
-                   help="comma-separated strategy names (default: all in the scenario)")
-    p.add_argument("--baseline", metavar="NAME",
-                   help="strategy to compare against, added to --strategies if missing "
-                        "(default: status_quo if compared, else the first)")
-    p.add_argument("--replications", type=int, default=20, metavar="R",
-                   help="runs per strategy (default: 20)")
-    p.add_argument("--jobs", type=int, default=None, metavar="J",
-                   help="worker processes (default: the number of CPUs; 1 = no pool)")
-    p.add_argument("--out", metavar="DIR",
-                   help="output directory, must not exist "
-                        "(default: results/<scenario>/compare-<UTC timestamp>)")
-    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
-                   help="override a value for every strategy, e.g. --set run.customers=20000 "
-                        "(repeatable)")
-    p.add_argument("--seed", type=int, default=None, metavar="BASE",
-                   help="base seed: replication k uses BASE + k (default: run.seed)")
+    p.add_argument(
+        "--strategies",
+        metavar="A,B,C",
+        help="comma-separated strategy names (default: all in the scenario)",
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="NAME",
+        help="strategy to compare against, added to --strategies if missing "
+        "(default: status_quo if compared, else the first)",
+    )
+    p.add_argument(
+        "--replications", type=int, default=20, metavar="R", help="runs per strategy (default: 20)"
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="J",
+        help="worker processes (default: the number of CPUs; 1 = no pool)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output directory, must not exist "
+        "(default: results/<scenario>/compare-<UTC timestamp>)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY.PATH=VALUE",
+        help="override a value for every strategy, e.g. --set run.customers=20000 (repeatable)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="BASE",
+        help="base seed: replication k uses BASE + k (default: run.seed)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_compare)
 
@@ -64,16 +87,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.strategies is not None:
         strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     result = run_comparison(
-        mapping, strategies=strategies, replications=args.replications, jobs=args.jobs,
-        baseline=args.baseline, overrides=overrides, base_seed=args.seed,
-        progress=not args.quiet, source=args.scenario,
+        mapping,
+        strategies=strategies,
+        replications=args.replications,
+        jobs=args.jobs,
+        baseline=args.baseline,
+        overrides=overrides,
+        base_seed=args.seed,
+        progress=not args.quiet,
+        source=args.scenario,
         on_failure=lambda f: _warn(f.describe()),
     )
     path = write_comparison(result, args.out)
     meta = result.metadata
-    print(f"{result.scenario}: {len(result.strategies)} strategies x {result.replications} "
-          f"replications (seeds {result.seeds[0]}-{result.seeds[-1]}), baseline "
-          f"{result.baseline}, {meta.get('jobs')} jobs, {meta.get('wall_time_s', 0):.1f} s")
+    print(
+        f"{result.scenario}: {len(result.strategies)} strategies x {result.replications} "
+        f"replications (seeds {result.seeds[0]}-{result.seeds[-1]}), baseline "
+        f"{result.baseline}, {meta.get('jobs')} jobs, {meta.get('wall_time_s', 0):.1f} s"
+    )
     for line in summary_lines(result):
         print(f"  {line}")
     if result.failures:

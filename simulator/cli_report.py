@@ -62,8 +62,9 @@ def load_run_dir(run_dir: str | Path) -> ComparisonResult:
 
     root = Path(run_dir)
     if not root.is_dir():
-        raise ReportError(f"{root}: not a directory; expected a run directory written by "
-                          "`loyalty-sim run`")
+        raise ReportError(
+            f"{root}: not a directory; expected a run directory written by `loyalty-sim run`"
+        )
     missing = [name for name in REQUIRED if not (root / name).is_file()]
     if missing:
         raise ReportError(f"{root}: not a run directory: missing {', '.join(missing)}")
@@ -72,8 +73,9 @@ def load_run_dir(run_dir: str | Path) -> ComparisonResult:
     try:
         resolved = yaml.safe_load((root / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ReportError(f"{root / 'scenario.resolved.yaml'}: not readable YAML "
-                          f"({type(exc).__name__})") from None
+        raise ReportError(
+            f"{root / 'scenario.resolved.yaml'}: not readable YAML ({type(exc).__name__})"
+        ) from None
     if not isinstance(resolved, dict):
         raise ReportError(f"{root / 'scenario.resolved.yaml'}: expected a mapping")
     metrics = _read_parquet(root / "metrics.parquet", {"day", "metric", "value", "segment", "tier"})
@@ -84,15 +86,24 @@ def load_run_dir(run_dir: str | Path) -> ComparisonResult:
     seed = int(meta.get("seed") or 0)
     days = int(resolved.get("run", {}).get("days") or metrics["day"].max())
     # The run directory does not keep the event log; the schedule says the same.
-    events = [(int(c["day"]), str(c.get("label") or ", ".join(c.get("set", {}))))
-              for c in resolved.get("schedule") or [] if int(c.get("day", days + 1)) <= days]
-    record = record_from_parts(summary, metrics, customers, events,
-                               meta.get("wall_time_s", float("nan")))
+    events = [
+        (int(c["day"]), str(c.get("label") or ", ".join(c.get("set", {}))))
+        for c in resolved.get("schedule") or []
+        if int(c.get("day", days + 1)) <= days
+    ]
+    record = record_from_parts(
+        summary, metrics, customers, events, meta.get("wall_time_s", float("nan"))
+    )
     overrides = (resolved.get("strategies") or {}).get(strategy) or {}
     return assemble(
         scenario=str(meta.get("scenario") or resolved.get("name") or root.name),
-        strategies=[strategy], baseline=strategy, seeds=[seed], records={(strategy, 0): record},
-        resolved=resolved, strategy_overrides={strategy: overrides}, metadata=meta,
+        strategies=[strategy],
+        baseline=strategy,
+        seeds=[seed],
+        records={(strategy, 0): record},
+        resolved=resolved,
+        strategy_overrides={strategy: overrides},
+        metadata=meta,
     )
 
 

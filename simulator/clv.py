@@ -55,7 +55,9 @@ def discount_factors(days, annual_rate: float) -> np.ndarray:
     return (1.0 + annual_rate) ** (-np.asarray(days, dtype=float) / 365.0)
 
 
-def rfm_summary(customer_id, day, spend, observation_end: float, time_unit: float = 1.0) -> pd.DataFrame:
+def rfm_summary(
+    customer_id, day, spend, observation_end: float, time_unit: float = 1.0
+) -> pd.DataFrame:
     """Frequency, recency, T and monetary value per customer (lifetimes' convention).
 
     Several transactions of one customer on the same day count as one purchase
@@ -70,12 +72,16 @@ def rfm_summary(customer_id, day, spend, observation_end: float, time_unit: floa
     g = occ.groupby("customer_id")
     first = g["day"].transform("min")
     repeat = occ[occ["day"] > first]
-    out = pd.DataFrame({
-        "frequency": g.size() - 1,
-        "recency": (g["day"].max() - g["day"].min()) / time_unit,
-        "T": (observation_end - g["day"].min()) / time_unit,
-    })
-    out["monetary_value"] = repeat.groupby("customer_id")["spend"].mean().reindex(out.index).fillna(0.0)
+    out = pd.DataFrame(
+        {
+            "frequency": g.size() - 1,
+            "recency": (g["day"].max() - g["day"].min()) / time_unit,
+            "T": (observation_end - g["day"].min()) / time_unit,
+        }
+    )
+    out["monetary_value"] = (
+        repeat.groupby("customer_id")["spend"].mean().reindex(out.index).fillna(0.0)
+    )
     return out
 
 
@@ -85,7 +91,11 @@ def _bgnbd_ll(params, x, tx, T):
     a2 = betaln(a, b + x) - betaln(a, b)
     a3 = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-12)) - (r + x) * np.log(alpha + tx), -np.inf)
+        a4 = np.where(
+            x > 0,
+            np.log(a) - np.log(np.maximum(b + x - 1, 1e-12)) - (r + x) * np.log(alpha + tx),
+            -np.inf,
+        )
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
@@ -105,12 +115,20 @@ def fit_bgnbd(frequency, recency, T) -> dict[str, float]:
         return -np.sum(_bgnbd_ll(p, x, tx, T))
 
     start = np.log([0.5, max(T.mean(), 1.0) / 2, 1.0, 1.0])
-    res = minimize(nll, start, method="Nelder-Mead", options={"maxiter": 20_000, "xatol": 1e-7, "fatol": 1e-9})
+    res = minimize(
+        nll, start, method="Nelder-Mead", options={"maxiter": 20_000, "xatol": 1e-7, "fatol": 1e-9}
+    )
     res = minimize(nll, res.x, method="L-BFGS-B")
     if not np.all(np.isfinite(res.x)):
         raise ValueError(f"BG/NBD fit did not converge: {res.message}")
     r, alpha, a, b = np.exp(res.x)
-    return {"r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b), "ll": float(-res.fun)}
+    return {
+        "r": float(r),
+        "alpha": float(alpha),
+        "a": float(a),
+        "b": float(b),
+        "ll": float(-res.fun),
+    }
 
 
 def bgnbd_expected_purchases(t, r, alpha, a, b):
@@ -146,12 +164,23 @@ def fit_gamma_gamma(frequency, monetary_value) -> dict[str, float]:
     def nll(params):
         p, q, v = np.exp(params)
         px = p * x
-        ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
-              + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(x * m + v))
+        ll = (
+            gammaln(px + q)
+            - gammaln(px)
+            - gammaln(q)
+            + q * np.log(v)
+            + (px - 1) * np.log(m)
+            + px * np.log(x)
+            - (px + q) * np.log(x * m + v)
+        )
         return -np.sum(ll)
 
-    res = minimize(nll, np.log([1.0, 1.0, m.mean()]), method="Nelder-Mead",
-                   options={"maxiter": 20_000, "xatol": 1e-8, "fatol": 1e-10})
+    res = minimize(
+        nll,
+        np.log([1.0, 1.0, m.mean()]),
+        method="Nelder-Mead",
+        options={"maxiter": 20_000, "xatol": 1e-8, "fatol": 1e-10},
+    )
     p, q, v = np.exp(res.x)
     return {"p": float(p), "q": float(q), "v": float(v)}
 

@@ -38,21 +38,43 @@ from .metrics import DIRECTION
 from .stats import comparison_table
 
 __all__ = [
-    "KPIS", "DAILY_METRICS", "CompareError", "Failure", "RunRecord", "ComparisonResult",
-    "run_comparison", "record_from_parts", "assemble", "write_comparison", "default_compare_dir",
+    "KPIS",
+    "DAILY_METRICS",
+    "CompareError",
+    "Failure",
+    "RunRecord",
+    "ComparisonResult",
+    "run_comparison",
+    "record_from_parts",
+    "assemble",
+    "write_comparison",
+    "default_compare_dir",
 ]
 
 # The KPIs a comparison judges, in report order (issue 5).
 KPIS: tuple[str, ...] = (
-    "retention_rate_annual", "customers_active", "clv_mean", "nps", "wom_positive",
-    "wom_negative", "revenue", "programme_cost", "net_margin", "programme_roi",
+    "retention_rate_annual",
+    "customers_active",
+    "clv_mean",
+    "nps",
+    "wom_positive",
+    "wom_negative",
+    "revenue",
+    "programme_cost",
+    "net_margin",
+    "programme_roi",
     "points_liability",
 )
 # Daily totals kept per run for trajectories; the rest of metrics.parquet stays in the
 # worker so that 20 x S results cross the process boundary cheaply.
 DAILY_METRICS: tuple[str, ...] = (
-    "customers_active", "nps", "revenue", "programme_cost", "points_liability",
-    "satisfaction_mean", "net_margin",
+    "customers_active",
+    "nps",
+    "revenue",
+    "programme_cost",
+    "points_liability",
+    "satisfaction_mean",
+    "net_margin",
 )
 
 
@@ -72,8 +94,10 @@ class Failure:
 
     def describe(self) -> str:
         """One line for a warning."""
-        return (f"strategy {self.strategy!r} replication {self.replication} "
-                f"(seed {self.seed}) failed: {self.message}")
+        return (
+            f"strategy {self.strategy!r} replication {self.replication} "
+            f"(seed {self.seed}) failed: {self.message}"
+        )
 
 
 @dataclass
@@ -140,8 +164,18 @@ class ComparisonResult:
         kpi = self.kpis.assign(kind="kpi", day=pd.NA, segment="", tier="")
         daily = self.daily.assign(kind="daily", segment="", tier="")
         bd = self.breakdowns.assign(kind="breakdown")
-        cols = ["scenario", "strategy", "replication", "seed", "kind", "day", "metric",
-                "segment", "tier", "value"]
+        cols = [
+            "scenario",
+            "strategy",
+            "replication",
+            "seed",
+            "kind",
+            "day",
+            "metric",
+            "segment",
+            "tier",
+            "value",
+        ]
         parts = [f.assign(scenario=self.scenario)[cols] for f in (kpi, daily, bd) if len(f)]
         if not parts:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -169,31 +203,43 @@ def record_from_parts(
     ``loyalty-sim report`` (from a run directory's files).
     """
     kpis = {
-        k: float(v) for k, v in summary.items()
-        if isinstance(v, int | float | np.number) and not isinstance(v, bool)
+        k: float(v)
+        for k, v in summary.items()
+        if isinstance(v, int | float | np.number)
+        and not isinstance(v, bool)
         and math.isfinite(float(v))
     }
     seg = metrics["segment"].astype(str)
     tier = metrics["tier"].astype(str)
     totals = metrics[(seg == "") & (tier == "")]
     daily = totals[totals["metric"].isin(DAILY_METRICS)]
-    daily = pd.DataFrame({
-        "day": daily["day"].to_numpy(dtype=np.int64),
-        "metric": daily["metric"].astype(str).to_numpy(dtype=object),
-        "value": daily["value"].to_numpy(dtype=np.float64),
-    })
+    daily = pd.DataFrame(
+        {
+            "day": daily["day"].to_numpy(dtype=np.int64),
+            "metric": daily["metric"].astype(str).to_numpy(dtype=object),
+            "value": daily["value"].to_numpy(dtype=np.float64),
+        }
+    )
     split = metrics[(seg != "") | (tier != "")]
     if len(split):
         split = split[split["day"] == split["day"].max()]
-    breakdowns = pd.DataFrame({
-        "day": split["day"].to_numpy(dtype=np.int64),
-        "metric": split["metric"].astype(str).to_numpy(dtype=object),
-        "segment": split["segment"].astype(str).to_numpy(dtype=object),
-        "tier": split["tier"].astype(str).to_numpy(dtype=object),
-        "value": split["value"].to_numpy(dtype=np.float64),
-    })
-    return RunRecord(kpis, daily, breakdowns, _active_satisfaction(customers),
-                     [(int(d), str(label)) for d, label in events], float(wall_time_s))
+    breakdowns = pd.DataFrame(
+        {
+            "day": split["day"].to_numpy(dtype=np.int64),
+            "metric": split["metric"].astype(str).to_numpy(dtype=object),
+            "segment": split["segment"].astype(str).to_numpy(dtype=object),
+            "tier": split["tier"].astype(str).to_numpy(dtype=object),
+            "value": split["value"].to_numpy(dtype=np.float64),
+        }
+    )
+    return RunRecord(
+        kpis,
+        daily,
+        breakdowns,
+        _active_satisfaction(customers),
+        [(int(d), str(label)) for d, label in events],
+        float(wall_time_s),
+    )
 
 
 def _active_satisfaction(customers: pd.DataFrame | None) -> np.ndarray | None:
@@ -203,7 +249,8 @@ def _active_satisfaction(customers: pd.DataFrame | None) -> np.ndarray | None:
     from .population import ACTIVE
 
     active = customers["alive"].to_numpy(dtype=bool) & (
-        customers["relationship"].to_numpy() == ACTIVE)
+        customers["relationship"].to_numpy() == ACTIVE
+    )
     return customers["satisfaction"].to_numpy(dtype=np.float32)[active]
 
 
@@ -220,10 +267,16 @@ def _execute(
     time so that tests can replace it.
     """
     try:
-        result = runner.run(mapping, strategy=strategy, seed=seed, overrides=overrides,
-                            source=source)
-        return record_from_parts(result.summary, result.metrics, result.customers,
-                                 result.events, result.metadata.get("wall_time_s", math.nan))
+        result = runner.run(
+            mapping, strategy=strategy, seed=seed, overrides=overrides, source=source
+        )
+        return record_from_parts(
+            result.summary,
+            result.metrics,
+            result.customers,
+            result.events,
+            result.metadata.get("wall_time_s", math.nan),
+        )
     except Exception as exc:  # noqa: BLE001 - one bad replication must not sink the others
         message = str(exc)
         if isinstance(exc, RunError):
@@ -248,8 +301,11 @@ def _choose(
     chosen = list(dict.fromkeys(strategies)) if strategies else list(names)
     unknown = [s for s in chosen + ([baseline] if baseline else []) if s not in names]
     if unknown:
-        raise ScenarioError(f"unknown strategy {unknown[0]!r}; options are {names}",
-                            source=source, path="strategies")
+        raise ScenarioError(
+            f"unknown strategy {unknown[0]!r}; options are {names}",
+            source=source,
+            path="strategies",
+        )
     if baseline is None:
         baseline = "status_quo" if "status_quo" in chosen else chosen[0]
     if baseline not in chosen:
@@ -313,7 +369,8 @@ def run_comparison(
     started = time.perf_counter()
     if replications < 2:
         raise CompareError(
-            f"--replications must be >= 2 for confidence intervals, got {replications}")
+            f"--replications must be >= 2 for confidence intervals, got {replications}"
+        )
     if jobs is not None and jobs < 1:
         raise CompareError(f"--jobs must be >= 1, got {jobs}")
     chosen, baseline = _choose(mapping, strategies, baseline, source)
@@ -344,8 +401,13 @@ def run_comparison(
 
     from tqdm import tqdm
 
-    with tqdm(total=len(tasks), unit="run", desc=f"{base.name} compare", disable=not progress,
-              dynamic_ncols=True) as bar:
+    with tqdm(
+        total=len(tasks),
+        unit="run",
+        desc=f"{base.name} compare",
+        disable=not progress,
+        dynamic_ncols=True,
+    ) as bar:
         if jobs == 1:
             for task in tasks:
                 collect(task, _execute(mapping, task[0], task[2], overrides, source))
@@ -364,15 +426,29 @@ def run_comparison(
     meta = runner.run_metadata(seeds[0], time.perf_counter() - started)
     meta.pop("seed")
     meta.update(
-        scenario=base.name, strategies=chosen, baseline=baseline, replications=replications,
-        seeds=seeds, jobs=jobs, runs=len(tasks), runs_failed=len(failures),
-        days=int(base.run.days), customers=int(base.run.customers),
+        scenario=base.name,
+        strategies=chosen,
+        baseline=baseline,
+        replications=replications,
+        seeds=seeds,
+        jobs=jobs,
+        runs=len(tasks),
+        runs_failed=len(failures),
+        days=int(base.run.days),
+        customers=int(base.run.customers),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     return assemble(
-        scenario=base.name, strategies=chosen, baseline=baseline, seeds=seeds,
-        records=outcomes, failures=failures, resolved=resolved,
-        strategy_overrides=strategy_overrides, overrides=overrides, metadata=meta,
+        scenario=base.name,
+        strategies=chosen,
+        baseline=baseline,
+        seeds=seeds,
+        records=outcomes,
+        failures=failures,
+        resolved=resolved,
+        strategy_overrides=strategy_overrides,
+        overrides=overrides,
+        metadata=meta,
     )
 
 
@@ -395,8 +471,10 @@ def _run_pool(
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a dead worker (e.g. out of memory)
-                outcome = (f"worker process failed: {type(exc).__name__}: {exc}",
-                           "".join(traceback.format_exception(exc)))
+                outcome = (
+                    f"worker process failed: {type(exc).__name__}: {exc}",
+                    "".join(traceback.format_exception(exc)),
+                )
             collect(futures[future], outcome)
             bar.update(1)
     except BaseException:
@@ -444,12 +522,22 @@ def assemble(
             events = first.events
             break
     return ComparisonResult(
-        scenario=scenario, strategies=list(strategies), baseline=baseline,
-        replications=replications, seeds=[int(s) for s in seeds], kpis=kpis, daily=daily_df,
-        breakdowns=bd_df, satisfaction=_satisfaction(records, strategies, seeds), table=table,
-        failures=list(failures), resolved=resolved or {},
+        scenario=scenario,
+        strategies=list(strategies),
+        baseline=baseline,
+        replications=replications,
+        seeds=[int(s) for s in seeds],
+        kpis=kpis,
+        daily=daily_df,
+        breakdowns=bd_df,
+        satisfaction=_satisfaction(records, strategies, seeds),
+        table=table,
+        failures=list(failures),
+        resolved=resolved or {},
         strategy_overrides=strategy_overrides or {s: {} for s in strategies},
-        overrides=overrides or {}, events=events, metadata=metadata or {},
+        overrides=overrides or {},
+        events=events,
+        metadata=metadata or {},
     )
 
 
@@ -466,19 +554,26 @@ def _satisfaction(
     records: Mapping[tuple[str, int], RunRecord], strategies: Sequence[str], seeds: Sequence[int]
 ) -> pd.DataFrame:
     """Final satisfaction of one replication per strategy: the same seed for all if possible."""
+
     def has(s: str, k: int) -> bool:
         return (s, k) in records and records[(s, k)].satisfaction is not None
 
     common = next((k for k in range(len(seeds)) if all(has(s, k) for s in strategies)), None)
     parts = []
     for s in strategies:
-        k = common if common is not None else next(
-            (k for k in range(len(seeds)) if has(s, k)), None)
+        k = (
+            common
+            if common is not None
+            else next((k for k in range(len(seeds)) if has(s, k)), None)
+        )
         if k is None:
             continue
         values = np.asarray(records[(s, k)].satisfaction, dtype=np.float64)
-        parts.append(pd.DataFrame({"strategy": s, "replication": k, "seed": seeds[k],
-                                   "satisfaction": values}))
+        parts.append(
+            pd.DataFrame(
+                {"strategy": s, "replication": k, "seed": seeds[k], "satisfaction": values}
+            )
+        )
     return _frame(parts, ["strategy", "replication", "seed", "satisfaction"])
 
 
@@ -528,15 +623,18 @@ def write_comparison(result: ComparisonResult, out: str | Path | None = None) ->
         result.table.to_csv(staging / "comparison.csv", index=False)
         write_json(staging / "metadata.json", result.metadata)
         if result.failures:
-            write_json(staging / "failures.json",
-                       {"failures": [asdict(f) for f in result.failures]})
+            write_json(
+                staging / "failures.json", {"failures": [asdict(f) for f in result.failures]}
+            )
         (staging / "comparison.resolved.yaml").write_text(_resolved_yaml(result))
         write_report(result, staging / "report.html")
         # Renaming onto an empty directory would succeed on POSIX: check once more so a
         # directory made during a long comparison is never replaced.
         if target.exists():
-            raise OutputError(f"{target}: directory appeared while running; results left "
-                              "unwritten, choose another --out")
+            raise OutputError(
+                f"{target}: directory appeared while running; results left "
+                "unwritten, choose another --out"
+            )
         staging.rename(target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)

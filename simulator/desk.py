@@ -102,11 +102,17 @@ class ComplaintDesk:
         arrival_times = np.asarray(arrival_times, dtype=np.float64)
         if arrival_times.size and arrival_times.min() < self.now - 1e-9:
             raise ValueError(
-                f"arrival time(={arrival_times.min():g}) must not be before the desk's clock (={self.now:g})"
+                f"arrival time(={arrival_times.min():g}) must not be before the desk's "
+                f"clock (={self.now:g})"
             )
         if service_times is None:
             service_times = rng.exponential(self.mean_service, customers.size)
-        for c, t, s in zip(customers.tolist(), arrival_times.tolist(), np.asarray(service_times).tolist(), strict=True):
+        for c, t, s in zip(
+            customers.tolist(),
+            arrival_times.tolist(),
+            np.asarray(service_times).tolist(),
+            strict=True,
+        ):
             self.env.process(self._complaint(c, t, s))
         self.complaints_received += customers.size
 
@@ -150,7 +156,9 @@ class ComplaintDesk:
         the whole service level (then ``resolved`` is False and ``waited`` is the level).
         """
         if until < self.now:
-            raise ValueError(f"until(={until:g}) must not be before the desk's clock (={self.now:g})")
+            raise ValueError(
+                f"until(={until:g}) must not be before the desk's clock (={self.now:g})"
+            )
         if until > self.now:
             self.env.run(until=until)
         done = sorted(self._done)  # by completion time, then customer: a deterministic order

@@ -18,8 +18,9 @@ def _check_rate(rate: float) -> None:
         raise ValueError(f"expected_redemption_rate(={rate}) must be in [0, 1]")
 
 
-def allocate_to_points(sales: float, points_issued: float, point_value: float,
-                       expected_redemption_rate: float) -> float:
+def allocate_to_points(
+    sales: float, points_issued: float, point_value: float, expected_redemption_rate: float
+) -> float:
     """Part of ``sales`` allocated to the points by relative stand-alone selling price."""
     _check_rate(expected_redemption_rate)
     if sales < 0 or points_issued < 0 or point_value < 0:
@@ -29,20 +30,26 @@ def allocate_to_points(sales: float, points_issued: float, point_value: float,
     return sales * sp_points / total if total > 0 else 0.0
 
 
-def cumulative_revenue_recognised(total_allocated: float, redeemed_to_date: float,
-                                  expected_total_redemptions: float) -> float:
+def cumulative_revenue_recognised(
+    total_allocated: float, redeemed_to_date: float, expected_total_redemptions: float
+) -> float:
     """Revenue recognised to date: allocation x min(1, redeemed / expected)."""
     if expected_total_redemptions <= 0:
         return total_allocated if redeemed_to_date > 0 else 0.0
     return total_allocated * min(1.0, redeemed_to_date / expected_total_redemptions)
 
 
-def release_for_period(total_allocated: float, redeemed_to_date: float,
-                       expected_total_redemptions: float, recognised_before: float) -> float:
+def release_for_period(
+    total_allocated: float,
+    redeemed_to_date: float,
+    expected_total_redemptions: float,
+    recognised_before: float,
+) -> float:
     """Revenue of a period: cumulative recognised now minus recognised before (true-up)."""
-    return cumulative_revenue_recognised(
-        total_allocated, redeemed_to_date, expected_total_redemptions
-    ) - recognised_before
+    return (
+        cumulative_revenue_recognised(total_allocated, redeemed_to_date, expected_total_redemptions)
+        - recognised_before
+    )
 
 
 class DeferredRevenueLedger:
@@ -55,8 +62,13 @@ class DeferredRevenueLedger:
         self.expected_redemption_rate = 1.0
         self.recognised_to_date = 0.0
 
-    def record_sales(self, sales: float, points_issued: float, point_value: float,
-                     expected_redemption_rate: float) -> float:
+    def record_sales(
+        self,
+        sales: float,
+        points_issued: float,
+        point_value: float,
+        expected_redemption_rate: float,
+    ) -> float:
         """Allocate part of a sale to the points it earned; returns the allocation."""
         amount = allocate_to_points(sales, points_issued, point_value, expected_redemption_rate)
         self.record_allocation(amount, points_issued)
@@ -84,8 +96,12 @@ class DeferredRevenueLedger:
 
     def release(self) -> float:
         """Revenue recognised since the last call, with the true-up."""
-        cumulative = min(self.allocated, cumulative_revenue_recognised(
-            self.allocated, self.points_redeemed, self.expected_total_redemptions))
+        cumulative = min(
+            self.allocated,
+            cumulative_revenue_recognised(
+                self.allocated, self.points_redeemed, self.expected_total_redemptions
+            ),
+        )
         amount = cumulative - self.recognised_to_date
         self.recognised_to_date = cumulative
         return amount

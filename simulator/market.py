@@ -71,11 +71,19 @@ class MarketOffers:
         p = m.pop
         spec = st.spec
         seg_names = [s.name for s in m.config.market.segments]
-        codes = [seg_names.index(s) for s in spec.segments if s in seg_names] if spec.segments else None
+        codes = (
+            [seg_names.index(s) for s in spec.segments if s in seg_names] if spec.segments else None
+        )
         mask = camp.target_mask(
-            segment=p.segment, segment_codes=codes, tier=None, tier_codes=None,
-            satisfaction=p.satisfaction, max_satisfaction=spec.max_satisfaction,
-            days_since_visit=np.zeros(p.n), min_days_since_visit=None, eligible=p.alive.copy(),
+            segment=p.segment,
+            segment_codes=codes,
+            tier=None,
+            tier_codes=None,
+            satisfaction=p.satisfaction,
+            max_satisfaction=spec.max_satisfaction,
+            days_since_visit=np.zeros(p.n),
+            min_days_since_visit=None,
+            eligible=p.alive.copy(),
         )
         if spec.min_satisfaction is not None:
             mask &= p.satisfaction >= spec.min_satisfaction
@@ -126,7 +134,9 @@ class MarketOffers:
         prog = m.programme
         focal_rate = 0.0
         if prog.active:
-            focal_rate = prog.spec.points_per_unit * prog.point_value * (1 - prog.expected_breakage())
+            focal_rate = (
+                prog.spec.points_per_unit * prog.point_value * (1 - prog.expected_breakage())
+            )
         self.history.append((focal_rate, m.focal.price))
         for comp, spec in zip(m.competitors, m.config.market.competitors, strict=True):
             rule = spec.reaction

@@ -41,7 +41,9 @@ class MetricsRecorder:
         self._segment: list[str] = []
         self._tier: list[str] = []
 
-    def add(self, day: int, metric: str, value: float, *, segment: str = "", tier: str = "") -> None:
+    def add(
+        self, day: int, metric: str, value: float, *, segment: str = "", tier: str = ""
+    ) -> None:
         """Record one value."""
         self._day.append(day)
         self._metric.append(metric)

@@ -46,8 +46,17 @@ def record(model: LoyaltyModel, d: int) -> None:
         for q in QUANTILES:
             values[f"satisfaction_p{q:02d}"] = float(MIDS[np.searchsorted(cdf, q / 100.0)])
     for k in (
-        "acquired", "defected", "left_category", "won_back", "focal_visits", "complaints",
-        "wom_positive", "wom_negative", "revenue", "gross_margin", "acquisition_cost",
+        "acquired",
+        "defected",
+        "left_category",
+        "won_back",
+        "focal_visits",
+        "complaints",
+        "wom_positive",
+        "wom_negative",
+        "revenue",
+        "gross_margin",
+        "acquisition_cost",
     ):
         values[k] = float(flows.get(k, 0.0))
     values["customers_lapsed"] = values["defected"] + values["left_category"]
@@ -59,17 +68,24 @@ def record(model: LoyaltyModel, d: int) -> None:
     values.setdefault("programme_cost", 0.0)
     values["service_cost"] = float(flows.get("service_cost", 0.0))
     # Net margin: gross margin less programme, complaint-desk and acquisition costs.
-    values["net_margin"] = (values["gross_margin"] - values["programme_cost"]
-                            - values["service_cost"] - values["acquisition_cost"])
+    values["net_margin"] = (
+        values["gross_margin"]
+        - values["programme_cost"]
+        - values["service_cost"]
+        - values["acquisition_cost"]
+    )
     desk = model.desk
     values["complaint_queue"] = float(desk.queue_length)
     closed = flows.get("closed", 0.0)
     values["complaints_closed"] = closed
     waited = flows.get("waited", 0.0)
     values["complaint_wait_mean"] = flows.get("wait_sum", 0.0) / waited if waited else float("nan")
-    values["complaint_resolution_rate"] = flows.get("resolved", 0.0) / closed if closed else float("nan")
-    values["wom_ratio"] = (values["wom_positive"] / values["wom_negative"]
-                           if values["wom_negative"] else float("nan"))
+    values["complaint_resolution_rate"] = (
+        flows.get("resolved", 0.0) / closed if closed else float("nan")
+    )
+    values["wom_ratio"] = (
+        values["wom_positive"] / values["wom_negative"] if values["wom_negative"] else float("nan")
+    )
     m.add_many(d, values)
 
     last = d == model.config.run.days

@@ -20,10 +20,10 @@ from .customer import CustomerView
 from .desk import ComplaintDesk
 from .errors import ScenarioError
 from .firms import Competitor, Firm, FocalFirm
+from .market import MarketOffers
 from .mechanisms import acquisition as acq
 from .mechanisms import choice, complaints, defection, purchase, satisfaction
 from .mechanisms import word_of_mouth as wom
-from .market import MarketOffers
 from .metrics import MetricsRecorder
 from .network import NeighbourCounter, build_network, random_neighbour
 from .population import (
@@ -85,18 +85,35 @@ class LoyaltyModel(mesa.Model):
         self.totals: dict[str, float] = {
             k: 0.0
             for k in (
-                "acquired", "defected", "left_category", "won_back", "revenue", "gross_margin",
-                "programme_cost", "acquisition_cost", "service_cost", "wom_positive",
-                "wom_negative", "referrals_made", "referrals_converted", "complaints",
-                "complaints_resolved", "complaints_closed", "acquired_by_advertising",
-                "acquired_by_wom", "acquired_by_referral", "focal_visits",
+                "acquired",
+                "defected",
+                "left_category",
+                "won_back",
+                "revenue",
+                "gross_margin",
+                "programme_cost",
+                "acquisition_cost",
+                "service_cost",
+                "wom_positive",
+                "wom_negative",
+                "referrals_made",
+                "referrals_converted",
+                "complaints",
+                "complaints_resolved",
+                "complaints_closed",
+                "acquired_by_advertising",
+                "acquired_by_wom",
+                "acquired_by_referral",
+                "focal_visits",
                 "category_purchases_active",
             )
         }
         # Recovered first failures: (day, customers, S before the failure), for analysis.
         self.recoveries: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._waits: list[np.ndarray] = []
-        self.talk_by_class = np.zeros((3, 2))  # rows: detractor, passive, promoter; talked, head-days
+        self.talk_by_class = np.zeros(
+            (3, 2)
+        )  # rows: detractor, passive, promoter; talked, head-days
 
         self._build_firms()
         self._build_network()
@@ -281,10 +298,27 @@ class LoyaltyModel(mesa.Model):
         """Simulate one day in the order of MODEL.md section 3."""
         d = self.day
         self._day_flows: dict[str, float] = dict.fromkeys(
-            ("acquired", "defected", "left_category", "won_back", "revenue", "gross_margin",
-             "programme_cost", "wom_positive", "wom_negative", "focal_visits", "complaints",
-             "acquisition_cost", "service_cost", "category_purchases_active", "wait_sum",
-             "closed", "resolved", "category_purchases", "waited"),
+            (
+                "acquired",
+                "defected",
+                "left_category",
+                "won_back",
+                "revenue",
+                "gross_margin",
+                "programme_cost",
+                "wom_positive",
+                "wom_negative",
+                "focal_visits",
+                "complaints",
+                "acquisition_cost",
+                "service_cost",
+                "category_purchases_active",
+                "wait_sum",
+                "closed",
+                "resolved",
+                "category_purchases",
+                "waited",
+            ),
             0.0,
         )
         self.programme.begin_day(d)
@@ -362,7 +396,9 @@ class LoyaltyModel(mesa.Model):
         self._focal_purchase(d, focal)
         self._day_flows["category_purchases"] += buyers.size
         # Counted after the visit, so a prospect's first focal purchase counts as active.
-        self._day_flows["category_purchases_active"] += int((p.relationship[buyers] == ACTIVE).sum())
+        self._day_flows["category_purchases_active"] += int(
+            (p.relationship[buyers] == ACTIVE).sum()
+        )
         for k in range(1, j):
             self._competitor_visit(d, rows[chosen == k], k)
         p.last_firm[buyers] = chosen[bought]
@@ -397,7 +433,11 @@ class LoyaltyModel(mesa.Model):
         failed = rng.random(rows.size) < f.failure_rate
         noise = c.firm.quality_sd * rng.standard_normal(rows.size)
         q = satisfaction.experienced_quality(
-            f.quality, p.match[rows, 0], self.programme.quality_uplift(rows), noise, failed,
+            f.quality,
+            p.match[rows, 0],
+            self.programme.quality_uplift(rows),
+            noise,
+            failed,
             f.failure_size,
         )
         eff_price = f.price * (1.0 - discount)
@@ -453,8 +493,14 @@ class LoyaltyModel(mesa.Model):
         self._day_flows["gross_margin"] += revenue * c.firm.margin_rate
         self._day_flows["focal_visits"] += rows.size
         if self.record_transactions:
-            self._tx.append((rows.astype(np.int64), np.full(rows.size, d, np.int32),
-                             np.zeros(rows.size, np.int8), basket.astype(np.float64)))
+            self._tx.append(
+                (
+                    rows.astype(np.int64),
+                    np.full(rows.size, d, np.int32),
+                    np.zeros(rows.size, np.int8),
+                    basket.astype(np.float64),
+                )
+            )
 
     def _competitor_visit(self, d: int, rows: np.ndarray, k: int) -> None:
         if rows.size == 0:
@@ -462,24 +508,45 @@ class LoyaltyModel(mesa.Model):
         p = self.pop
         c = self.config
         rng = self.streams.get(f"competitor_visit_{k}", d)
-        q = self.firms[k].quality + p.match[rows, k] + c.firm.quality_sd * rng.standard_normal(rows.size)
+        q = (
+            self.firms[k].quality
+            + p.match[rows, k]
+            + c.firm.quality_sd * rng.standard_normal(rows.size)
+        )
         if c.modules.satisfaction:
             eta = c.market.satisfaction.expectation_learning
-            p.expectation[rows, k] = np.clip(satisfaction.smooth(p.expectation[rows, k], q, eta), 0, 10)
+            p.expectation[rows, k] = np.clip(
+                satisfaction.smooth(p.expectation[rows, k], q, eta), 0, 10
+            )
         if self.record_transactions:
             shape = np.array([s.spend.p for s in c.market.segments])[p.segment[rows]]
             spend = rng.gamma(shape, 1.0 / p.spend_scale[rows]) * self.firms[k].price
-            self._tx.append((rows.astype(np.int64), np.full(rows.size, d, np.int32),
-                             np.full(rows.size, k, np.int8), spend))
+            self._tx.append(
+                (
+                    rows.astype(np.int64),
+                    np.full(rows.size, d, np.int32),
+                    np.full(rows.size, k, np.int8),
+                    spend,
+                )
+            )
 
     def _complaints(
-        self, d: int, rows: np.ndarray, s: np.ndarray, s_before: np.ndarray, failed: np.ndarray,
+        self,
+        d: int,
+        rows: np.ndarray,
+        s: np.ndarray,
+        s_before: np.ndarray,
+        failed: np.ndarray,
         rng: np.random.Generator,
     ) -> None:
         p = self.pop
         cp = self.config.market.complaints
         prob = complaints.complaint_probability(
-            s, failed, threshold=cp.threshold, rate=cp.rate, rate_after_failure=cp.rate_after_failure
+            s,
+            failed,
+            threshold=cp.threshold,
+            rate=cp.rate,
+            rate_after_failure=cp.rate_after_failure,
         )
         complain = rng.random(rows.size) < prob
         if not complain.any():
@@ -499,7 +566,9 @@ class LoyaltyModel(mesa.Model):
     def _desk(self, d: int) -> None:
         """Advance the SimPy desk to the model's clock and apply the outcomes."""
         res = self.desk.advance(float(d), self.streams.get("desk_resolution", d))
-        self._day_flows["service_cost"] += self.desk.staff * self.config.firm.desk.cost_per_handler_day
+        self._day_flows["service_cost"] += (
+            self.desk.staff * self.config.firm.desk.cost_per_handler_day
+        )
         waits = self.desk.drain_waits()
         if waits.size:
             self._waits.append(waits.astype(np.float32))
@@ -518,8 +587,11 @@ class LoyaltyModel(mesa.Model):
         paradox = ok[p.complaint_first[ok]]
         if paradox.size and self.config.modules.satisfaction:
             p.satisfaction[paradox] = complaints.recovered_satisfaction(
-                p.satisfaction[paradox], p.complaint_s[paradox], p.complaint_s_before[paradox],
-                omega=sat.carryover, lift=cp.paradox_lift,
+                p.satisfaction[paradox],
+                p.complaint_s[paradox],
+                p.complaint_s_before[paradox],
+                omega=sat.carryover,
+                lift=cp.paradox_lift,
             )
         # The paradox raises satisfaction, not repurchase (de Matos et al. 2007).
         p.hazard_boost_until[paradox] = d + cp.paradox_days
@@ -549,7 +621,9 @@ class LoyaltyModel(mesa.Model):
         ref_active = np.zeros(rows.size, dtype=bool)
         has = ref >= 0
         ref_active[has] = p.alive[ref[has]] & (p.relationship[ref[has]] == ACTIVE)
-        ref_factor = np.where(ref_active, 1.0 - c.market.word_of_mouth.referral_churn_reduction, 1.0)
+        ref_factor = np.where(
+            ref_active, 1.0 - c.market.word_of_mouth.referral_churn_reduction, 1.0
+        )
         h = defection.defection_hazard(
             s_perc,
             self.switching_cost(rows),
@@ -609,13 +683,19 @@ class LoyaltyModel(mesa.Model):
         )
         talkative = np.array([s.talkativeness for s in c.market.segments])[p.segment[speakers]]
         valence = wom.talk(
-            ltr, rng.random(speakers.size), rng.random(speakers.size),
-            promoter_rate=w.promoter_rate, passive_rate=w.passive_rate,
-            passive_positive=w.passive_positive, detractor_rate=w.detractor_rate,
+            ltr,
+            rng.random(speakers.size),
+            rng.random(speakers.size),
+            promoter_rate=w.promoter_rate,
+            passive_rate=w.passive_rate,
+            passive_positive=w.passive_positive,
+            detractor_rate=w.detractor_rate,
             talkativeness=talkative,
         )
         # A failed recovery makes customers talk negatively on top of their usual talk.
-        extra_neg = angry[speakers] & (rng.random(speakers.size) < c.market.complaints.negative_talk_rate)
+        extra_neg = angry[speakers] & (
+            rng.random(speakers.size) < c.market.complaints.negative_talk_rate
+        )
         valence = np.where(extra_neg & (valence == 0), -1, valence).astype(np.int8)
         cls = np.where(ltr >= 9, 2, np.where(ltr <= 6, 0, 1))
         recent_sp = recent[speakers]
@@ -626,7 +706,9 @@ class LoyaltyModel(mesa.Model):
         self._spread(d, speakers[talkers], valence[talkers], rng)
         self._referrals(d, speakers[ltr >= 9], rng)
 
-    def _spread(self, d: int, speakers: np.ndarray, valence: np.ndarray, rng: np.random.Generator) -> None:
+    def _spread(
+        self, d: int, speakers: np.ndarray, valence: np.ndarray, rng: np.random.Generator
+    ) -> None:
         p = self.pop
         w = self.config.market.word_of_mouth
         listeners, strong = random_neighbour(self.network, speakers, rng)
@@ -669,7 +751,9 @@ class LoyaltyModel(mesa.Model):
         listeners, _ = random_neighbour(self.network, refer, rng)
         ok = listeners >= 0
         refer, listeners = refer[ok], listeners[ok]
-        target = (p.relationship[listeners] == PROSPECT) & p.alive[listeners] & ~p.aware[listeners, 0]
+        target = (
+            (p.relationship[listeners] == PROSPECT) & p.alive[listeners] & ~p.aware[listeners, 0]
+        )
         refer, listeners = refer[target], listeners[target]
         self.totals["referrals_made"] += refer.size
         conv = rng.random(refer.size) < w.referral_conversion

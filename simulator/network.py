@@ -39,7 +39,9 @@ class SocialNetwork:
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n), copy=False)
 
 
-def _from_edges(kind: str, n: int, src: np.ndarray, dst: np.ndarray, strong: np.ndarray) -> SocialNetwork:
+def _from_edges(
+    kind: str, n: int, src: np.ndarray, dst: np.ndarray, strong: np.ndarray
+) -> SocialNetwork:
     """Symmetric CSR from an edge list; duplicate edges merge, self-loops are dropped.
 
     Built through scipy's COO-to-CSR conversion on int32 ids, so the peak stays near
@@ -61,7 +63,10 @@ def _from_edges(kind: str, n: int, src: np.ndarray, dst: np.ndarray, strong: np.
     del coo
     csr.sum_duplicates()
     return SocialNetwork(
-        kind, n, csr.indptr.astype(np.int64), csr.indices.astype(np.int32, copy=False),
+        kind,
+        n,
+        csr.indptr.astype(np.int64),
+        csr.indices.astype(np.int32, copy=False),
         csr.data >= 3,
     )
 
@@ -99,7 +104,9 @@ def build_network(
         raise ValueError(f"network kind {kind!r} is unknown; options are {list(KINDS)}")
     if kind == "fully_mixed" or n < 3:
         empty = np.zeros(0, dtype=np.int32)
-        return SocialNetwork("fully_mixed", n, np.zeros(n + 1, np.int64), empty, empty.astype(bool), True)
+        return SocialNetwork(
+            "fully_mixed", n, np.zeros(n + 1, np.int64), empty, empty.astype(bool), True
+        )
     if kind == "watts_strogatz":
         return watts_strogatz(n, min(k, n - 1), rewire, rng)
     if kind == "barabasi_albert":
@@ -128,7 +135,9 @@ def read_edgelist(path: str | None, n: int) -> SocialNetwork:
         except ValueError:
             if lineno == 1:
                 continue  # header
-            raise ValueError(f"{path}: line {lineno}: expected two integer node ids, got {line!r}") from None
+            raise ValueError(
+                f"{path}: line {lineno}: expected two integer node ids, got {line!r}"
+            ) from None
         if len(vals) < 2 or not (0 <= vals[0] < n and 0 <= vals[1] < n):
             raise ValueError(f"{path}: line {lineno}: node ids must be in [0, {n}), got {line!r}")
         rows.append(vals if len(vals) == 3 else [*vals, 1])
@@ -136,7 +145,9 @@ def read_edgelist(path: str | None, n: int) -> SocialNetwork:
     return _from_edges("edgelist", n, e[:, 0], e[:, 1], e[:, 2] != 0)
 
 
-def random_neighbour(net: SocialNetwork, speakers: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def random_neighbour(
+    net: SocialNetwork, speakers: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """One uniformly random neighbour per speaker (-1 if none) and whether the tie is strong."""
     speakers = np.asarray(speakers, dtype=np.int64)
     if net.fully_mixed:
@@ -189,7 +200,9 @@ class NeighbourCounter:
         else:
             deg = np.diff(net.indptr)
             rows = np.repeat(np.arange(net.n, dtype=np.int32), deg)
-            self.counts = np.bincount(rows, weights=self.flag[net.indices], minlength=net.n).astype(np.int32)
+            self.counts = np.bincount(rows, weights=self.flag[net.indices], minlength=net.n).astype(
+                np.int32
+            )
 
     def update(self, flag: np.ndarray) -> None:
         """Move to the new flags."""

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 def _mark_events(ax, result: RunResult) -> None:
     for day, label in result.events:
         ax.axvline(day, color="0.6", lw=0.8, ls="--")
-        ax.annotate(label, (day, 1), xycoords=("data", "axes fraction"), fontsize=7,
-                    rotation=90, va="top", ha="right", color="0.4")
+        ax.annotate(
+            label,
+            (day, 1),
+            xycoords=("data", "axes fraction"),
+            fontsize=7,
+            rotation=90,
+            va="top",
+            ha="right",
+            color="0.4",
+        )
 
 
 def _figure(title: str, ylabel: str):

@@ -59,8 +59,13 @@ class CampaignState:
     def report(self) -> dict[str, Any]:
         """Reach, cost and extra visits and spend against the unreached holdout."""
         n_r, n_h = self.reached.size, self.holdout.size
-        out: dict[str, Any] = {"name": self.spec.name, "kind": self.spec.kind,
-                               "reached": int(n_r), "holdout": int(n_h), "cost": self.cost}
+        out: dict[str, Any] = {
+            "name": self.spec.name,
+            "kind": self.spec.kind,
+            "reached": int(n_r),
+            "holdout": int(n_h),
+            "cost": self.cost,
+        }
         if n_r and n_h:
             out["extra_visits"] = n_r * (self.visits_reached / n_r - self.visits_holdout / n_h)
             out["extra_spend"] = n_r * (self.spend_reached / n_r - self.spend_holdout / n_h)
@@ -84,9 +89,19 @@ class Programme:
         self._mean_spend = (self.spend_shape[pop.segment] / pop.spend_scale).astype(np.float32)
         self.flows: dict[str, float] = self._new_flows()
         self.totals: dict[str, float] = dict.fromkeys(
-            ("points_issued", "points_redeemed", "points_expired", "rewards_redeemed",
-             "cost_rewards", "cost_tier_benefits", "cost_campaigns", "cost_referrals",
-             "cost_running", "promotions", "demotions"),
+            (
+                "points_issued",
+                "points_redeemed",
+                "points_expired",
+                "rewards_redeemed",
+                "cost_rewards",
+                "cost_tier_benefits",
+                "cost_campaigns",
+                "cost_referrals",
+                "cost_running",
+                "promotions",
+                "demotions",
+            ),
             0.0,
         )
         self.reviews: list[dict[str, Any]] = []
@@ -98,7 +113,9 @@ class Programme:
         order = np.argsort(self.thresholds, kind="stable")
         self.thresholds = self.thresholds[order]
         self.reward_value = np.array([spec.rewards[i].value for i in order])
-        self.reward_cost = np.array([spec.rewards[i].value * spec.rewards[i].cost_ratio for i in order])
+        self.reward_cost = np.array(
+            [spec.rewards[i].value * spec.rewards[i].cost_ratio for i in order]
+        )
         # Face value of a point: the best value per point in the catalogue.
         self.point_value = float(np.max(self.reward_value / self.thresholds))
         self.n_buckets, self.period = pts.bucket_layout(spec.expiry.kind, spec.expiry.days)
@@ -187,8 +204,16 @@ class Programme:
 
     def _new_flows(self) -> dict[str, float]:
         return dict.fromkeys(
-            ("points_issued", "points_redeemed", "points_expired", "cost_rewards",
-             "cost_tier_benefits", "cost_campaigns", "cost_referrals", "cost_running"),
+            (
+                "points_issued",
+                "points_redeemed",
+                "points_expired",
+                "cost_rewards",
+                "cost_tier_benefits",
+                "cost_campaigns",
+                "cost_referrals",
+                "cost_running",
+            ),
             0.0,
         )
 
@@ -212,7 +237,9 @@ class Programme:
             total = max(counts.sum(), 1)
             at_or_above = np.cumsum(counts[::-1])[::-1] / total
             self.status = tiers_mod.status_values(
-                at_or_above, self.tier_has_status, sigma0=self.spec.status_base,
+                at_or_above,
+                self.tier_has_status,
+                sigma0=self.spec.status_base,
                 dilution=self.spec.status_dilution,
             )
 
@@ -270,7 +297,8 @@ class Programme:
             rd = r[demoted]
             factor = 1.2 if spec.tiers.advance_notice else spec.demotion_penalty
             out[mem[demoted]] -= tiers_mod.demotion_penalty(
-                self._x("lost_status")[rd], d - self._x("demoted_on")[rd].astype(np.int32),
+                self._x("lost_status")[rd],
+                d - self._x("demoted_on")[rd].astype(np.int32),
                 factor=factor,
             )
         # A retention offer acts as a price cut on the focal firm for those reached.
@@ -285,9 +313,15 @@ class Programme:
             return 0.0
         p = self.model.pop
         basket = np.maximum(self._basket(rows), 1e-6)
-        at_risk = self._x("points_balance")[rows] * self.point_value * (1 - self.expected_breakage())
+        at_risk = (
+            self._x("points_balance")[rows] * self.point_value * (1 - self.expected_breakage())
+        )
         tier_value = (
-            self.tier_discount[self._x("tier")[rows]] * p.rate[rows] * 90 * basket * p.habit[rows, 0]
+            self.tier_discount[self._x("tier")[rows]]
+            * p.rate[rows]
+            * 90
+            * basket
+            * p.habit[rows, 0]
         )
         return np.where(p.member[rows], p.price_sens[rows] * (at_risk + tier_value) / basket, 0.0)
 
@@ -348,7 +382,9 @@ class Programme:
         tier = self._x("tier")[r]
         mult = self.tier_earn[tier] * self._campaign_multiplier(r)
         earned = pts.earned_points(paid, spec.points_per_unit, mult)
-        self.flows["member_revenue"] = self.flows.get("member_revenue", 0.0) + float(basket[mem].sum())
+        self.flows["member_revenue"] = self.flows.get("member_revenue", 0.0) + float(
+            basket[mem].sum()
+        )
         self._earn(d, r, earned, paid)
         # Tier benefits: discount forgone and priority-service cost.
         tier_cost = basket[mem] - gross[mem] + self.tier_service_cost[tier]
@@ -375,8 +411,14 @@ class Programme:
 
     def referral_multiplier(self) -> float:
         """A running referral reward multiplies the referral rate (Kumar et al. 2007)."""
-        return max([c.spec.multiplier for c in self.campaigns
-                    if c.running and c.spec.kind == "referral_reward"], default=1.0)
+        return max(
+            [
+                c.spec.multiplier
+                for c in self.campaigns
+                if c.running and c.spec.kind == "referral_reward"
+            ],
+            default=1.0,
+        )
 
     def winback_offer_share(self, rows: np.ndarray) -> np.ndarray | float:
         """Win-back offer value as a share of the typical basket."""
@@ -402,7 +444,9 @@ class Programme:
         if self.active:
             p = m.pop
             members = int((p.member & p.alive).sum())
-            running = self.spec.running_cost_per_day + self.spec.running_cost_per_member_day * members
+            running = (
+                self.spec.running_cost_per_day + self.spec.running_cost_per_member_day * members
+            )
             self.flows["cost_running"] += running
             rate = 1.0 - self.expected_breakage()
             self.ledger.update_expected_redemption_rate(rate)
@@ -410,8 +454,16 @@ class Programme:
             self.flows["revenue_released"] = self.ledger.release()
         for k, v in self.flows.items():
             self.totals[k] = self.totals.get(k, 0.0) + v
-        cost = sum(self.flows.get(k, 0.0) for k in (
-            "cost_rewards", "cost_tier_benefits", "cost_campaigns", "cost_referrals", "cost_running"))
+        cost = sum(
+            self.flows.get(k, 0.0)
+            for k in (
+                "cost_rewards",
+                "cost_tier_benefits",
+                "cost_campaigns",
+                "cost_referrals",
+                "cost_running",
+            )
+        )
         m._day_flows["programme_cost"] = cost
         # Per-customer value carries reward and tier costs at the visit; running and
         # campaign costs are firm-level and enter net margin, not individual CLV.
@@ -515,10 +567,15 @@ class Programme:
                     p.satisfaction[rd] - spec.demotion_satisfaction_drop, 0.0
                 )
         self.totals["demotions"] += rd.size
-        self.reviews.append({
-            "day": d, "demotions": int(rd.size),
-            "members_by_tier_before": {n: int(c) for n, c in zip(self.tier_names, counts_before, strict=True)},
-        })
+        self.reviews.append(
+            {
+                "day": d,
+                "demotions": int(rd.size),
+                "members_by_tier_before": {
+                    n: int(c) for n, c in zip(self.tier_names, counts_before, strict=True)
+                },
+            }
+        )
         self._x("qualifying")[:] = 0.0
 
     # ------------------------------------------------------------- campaigns
@@ -529,9 +586,13 @@ class Programme:
         d = m.day
         spec = c.spec
         seg_names = [s.name for s in m.config.market.segments]
-        seg_codes = [seg_names.index(s) for s in spec.segments if s in seg_names] if spec.segments else None
+        seg_codes = (
+            [seg_names.index(s) for s in spec.segments if s in seg_names] if spec.segments else None
+        )
         tier_codes = (
-            [self.tier_names.index(t) for t in spec.tiers if t in self.tier_names] if spec.tiers else None
+            [self.tier_names.index(t) for t in spec.tiers if t in self.tier_names]
+            if spec.tiers
+            else None
         )
         if spec.kind == "winback_offer":
             eligible = p.alive & (p.relationship == LAPSED)
@@ -543,9 +604,14 @@ class Programme:
                 eligible &= p.member
         since = d - p.last_focal_day.astype(np.int32)
         mask = camp.target_mask(
-            segment=p.segment, segment_codes=seg_codes, tier=self._x("tier"), tier_codes=tier_codes,
-            satisfaction=p.satisfaction, max_satisfaction=spec.max_satisfaction,
-            days_since_visit=since, min_days_since_visit=spec.min_days_since_visit,
+            segment=p.segment,
+            segment_codes=seg_codes,
+            tier=self._x("tier"),
+            tier_codes=tier_codes,
+            satisfaction=p.satisfaction,
+            max_satisfaction=spec.max_satisfaction,
+            days_since_visit=since,
+            min_days_since_visit=spec.min_days_since_visit,
             eligible=eligible,
         )
         u = m.streams.get(f"campaign_{spec.name}").random(p.n)
@@ -604,9 +670,21 @@ class Programme:
         if not self.active:
             # Same metric names with or without a programme, so comparisons line up.
             zero = dict.fromkeys(
-                ("points_issued", "points_redeemed", "points_expired", "points_outstanding",
-                 "points_liability", "deferred_revenue", "members"), 0.0)
-            return {**zero, "programme_cost": self.model._day_flows.get("programme_cost", 0.0) if d else 0.0}
+                (
+                    "points_issued",
+                    "points_redeemed",
+                    "points_expired",
+                    "points_outstanding",
+                    "points_liability",
+                    "deferred_revenue",
+                    "members",
+                ),
+                0.0,
+            )
+            return {
+                **zero,
+                "programme_cost": self.model._day_flows.get("programme_cost", 0.0) if d else 0.0,
+            }
         f = self.flows
         outstanding = float(self._x("points_balance").sum(dtype=np.int64))
         out = {
@@ -617,12 +695,24 @@ class Programme:
             "points_liability": outstanding * self.point_value * (1.0 - self.expected_breakage()),
             "deferred_revenue": self.ledger.contract_liability,
             "members": float((self.model.pop.member & self.model.pop.alive).sum()),
-            "programme_cost": sum(f.get(k, 0.0) for k in (
-                "cost_rewards", "cost_tier_benefits", "cost_campaigns", "cost_referrals",
-                "cost_running")),
+            "programme_cost": sum(
+                f.get(k, 0.0)
+                for k in (
+                    "cost_rewards",
+                    "cost_tier_benefits",
+                    "cost_campaigns",
+                    "cost_referrals",
+                    "cost_running",
+                )
+            ),
         }
-        for k in ("cost_rewards", "cost_tier_benefits", "cost_campaigns", "cost_referrals",
-                  "cost_running"):
+        for k in (
+            "cost_rewards",
+            "cost_tier_benefits",
+            "cost_campaigns",
+            "cost_referrals",
+            "cost_running",
+        ):
             out[f"programme_{k}"] = f.get(k, 0.0)
         return out
 
@@ -632,8 +722,16 @@ class Programme:
         issued = t.get("points_issued", 0.0)
         redeemed = t.get("points_redeemed", 0.0)
         expired = t.get("points_expired", 0.0)
-        cost = sum(t.get(k, 0.0) for k in ("cost_rewards", "cost_tier_benefits", "cost_campaigns",
-                                             "cost_referrals", "cost_running"))
+        cost = sum(
+            t.get(k, 0.0)
+            for k in (
+                "cost_rewards",
+                "cost_tier_benefits",
+                "cost_campaigns",
+                "cost_referrals",
+                "cost_running",
+            )
+        )
         out: dict[str, Any] = {
             "programme_cost": cost,
             "points_issued": int(issued),
@@ -645,7 +743,13 @@ class Programme:
             "deferred_revenue": 0.0,
             "programme_roi": None,
         }
-        for k in ("cost_rewards", "cost_tier_benefits", "cost_campaigns", "cost_referrals", "cost_running"):
+        for k in (
+            "cost_rewards",
+            "cost_tier_benefits",
+            "cost_campaigns",
+            "cost_referrals",
+            "cost_running",
+        ):
             out[f"programme_{k}"] = t.get(k, 0.0)
         if not self.active:
             return out
@@ -664,6 +768,10 @@ class Programme:
         out["programme_roi"] = (margin - cost) / cost if cost > 0 else None
         if self.tier_labels():
             p = self.model.pop
-            counts = np.bincount(self._x("tier")[p.member & p.alive], minlength=len(self.tier_names))
-            out["members_by_tier"] = {n: int(c) for n, c in zip(self.tier_names, counts, strict=True)}
+            counts = np.bincount(
+                self._x("tier")[p.member & p.alive], minlength=len(self.tier_names)
+            )
+            out["members_by_tier"] = {
+                n: int(c) for n, c in zip(self.tier_names, counts, strict=True)
+            }
         return out

@@ -72,8 +72,16 @@ FORMATS: dict[str, str] = {
 POINT_CHANGES = {"retention_rate_annual": 100.0, "nps": 1.0}
 # Executive-summary order: money first, then customers, then the word of mouth and costs.
 OBJECTIVES = (
-    "net_margin", "retention_rate_annual", "clv_mean", "customers_active", "nps", "revenue",
-    "wom_positive", "wom_negative", "programme_cost", "points_liability",
+    "net_margin",
+    "retention_rate_annual",
+    "clv_mean",
+    "customers_active",
+    "nps",
+    "revenue",
+    "wom_positive",
+    "wom_negative",
+    "programme_cost",
+    "points_liability",
 )
 # metric, title, y label, cumulative (flows are summed so the lines read as totals to date)
 TRAJECTORIES = (
@@ -85,11 +93,15 @@ TRAJECTORIES = (
     ("points_liability", "Points liability", "currency", False),
 )
 BREAKDOWNS = {
-    "segment": (("customers_active", "Active customers", "{:,.0f}"),
-                ("satisfaction_mean", "Mean satisfaction", "{:.2f}"),
-                ("revenue_cumulative", "Revenue to date", "{:,.0f}")),
-    "tier": (("members", "Members", "{:,.0f}"),
-             ("satisfaction_mean", "Mean satisfaction (active members)", "{:.2f}")),
+    "segment": (
+        ("customers_active", "Active customers", "{:,.0f}"),
+        ("satisfaction_mean", "Mean satisfaction", "{:.2f}"),
+        ("revenue_cumulative", "Revenue to date", "{:,.0f}"),
+    ),
+    "tier": (
+        ("members", "Members", "{:,.0f}"),
+        ("satisfaction_mean", "Mean satisfaction (active members)", "{:.2f}"),
+    ),
 }
 
 
@@ -107,8 +119,12 @@ class Finding:
 
 
 def _finite(x: Any) -> bool:
-    return x is not None and x is not pd.NA and isinstance(x, int | float | np.number) and \
-        math.isfinite(float(x))
+    return (
+        x is not None
+        and x is not pd.NA
+        and isinstance(x, int | float | np.number)
+        and math.isfinite(float(x))
+    )
 
 
 def fmt_value(metric: str, value: Any) -> str:
@@ -176,11 +192,12 @@ def _change(metric: str, row: pd.Series, base_mean: float, baseline: str) -> str
         return f"{who} {verb} {label} by {a}{unit} vs {baseline}"
     if low <= 0 <= high:
         # The interval straddles 0: signed numbers read better than "lowers by -1.5".
-        a, b, c = (f"{float(x):+.{_decimals([diff * scale, low * scale, high * scale])}f}"
-                   for x in (diff * scale, low * scale, high * scale))
+        a, b, c = (
+            f"{float(x):+.{_decimals([diff * scale, low * scale, high * scale])}f}"
+            for x in (diff * scale, low * scale, high * scale)
+        )
         first = unit if unit == "%" else ""
-        return (f"{who} changes {label} by {a}{unit} (95% CI {b}{first} to {c}{unit}) "
-                f"vs {baseline}")
+        return f"{who} changes {label} by {a}{unit} (95% CI {b}{first} to {c}{unit}) vs {baseline}"
     a, b, c = _num([abs(diff) * scale, lo * scale, hi * scale])
     first = unit if unit == "%" else ""
     return f"{who} {verb} {label} by {a}{unit} (95% CI {b}{first} to {c}{unit}) vs {baseline}"
@@ -213,7 +230,8 @@ def executive_summary(result: ComparisonResult) -> list[Finding]:
             continue
         base = rows[rows["strategy"] == result.baseline].iloc[0]
         ranked = rows.assign(score=rows["mean"] * direction).sort_values(
-            "score", ascending=False, kind="stable")
+            "score", ascending=False, kind="stable"
+        )
         best = ranked.iloc[0]
         label = LABELS.get(metric, metric)
         if best["strategy"] != result.baseline:
@@ -229,7 +247,8 @@ def executive_summary(result: ComparisonResult) -> list[Finding]:
             text += f", tied with {runner['strategy']} (identical in every replication)"
         else:
             text += "; the closest alternative: " + _change(
-                metric, runner, base["mean"], result.baseline)
+                metric, runner, base["mean"], result.baseline
+            )
             if verdict == NO_DIFFERENCE:
                 text += _undetectable(runner, result.replications)
             else:
@@ -237,16 +256,20 @@ def executive_summary(result: ComparisonResult) -> list[Finding]:
         out.append(Finding(metric, label, text + ".", verdict))
     # A ratio over an extra cost that is indistinguishable from 0 is noise: only
     # strategies that detectably spend more get an ROI sentence (the table keeps all).
-    spenders = set(table.loc[(table["metric"] == "programme_cost") & (table["diff_ci_low"] > 0),
-                             "strategy"])
-    for _, row in table[(table["metric"] == INCREMENTAL_ROI)
-                        & table["strategy"].isin(spenders)].iterrows():
+    spenders = set(
+        table.loc[(table["metric"] == "programme_cost") & (table["diff_ci_low"] > 0), "strategy"]
+    )
+    for _, row in table[
+        (table["metric"] == INCREMENTAL_ROI) & table["strategy"].isin(spenders)
+    ].iterrows():
         ci = ""
         if _finite(row["ci_low"]):
             ci = f" (95% CI {row['ci_low']:,.2f} to {row['ci_high']:,.2f})"
-        text = (f"each 1.00 of extra programme cost in {row['strategy']} returns "
-                f"{row['mean']:,.2f} of margin before that cost{ci} vs {result.baseline}; "
-                "above 1.00 the extra spend pays for itself.")
+        text = (
+            f"each 1.00 of extra programme cost in {row['strategy']} returns "
+            f"{row['mean']:,.2f} of margin before that cost{ci} vs {result.baseline}; "
+            "above 1.00 the extra spend pays for itself."
+        )
         out.append(Finding(INCREMENTAL_ROI, LABELS[INCREMENTAL_ROI], text, row["verdict"]))
     return out
 
@@ -298,7 +321,8 @@ def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:
         ax = fig.axes[0]
         for strategy in result.strategies:
             wide = sel[sel["strategy"] == strategy].pivot_table(
-                index="day", columns="replication", values="value", aggfunc="first")
+                index="day", columns="replication", values="value", aggfunc="first"
+            )
             if wide.empty:
                 continue
             if cumulative:
@@ -310,8 +334,16 @@ def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:
                 ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.18, lw=0)
         for day, label in result.events:
             ax.axvline(day, color="0.55", lw=0.8, ls="--")
-            ax.annotate(label, (day, 0.98), xycoords=("data", "axes fraction"), fontsize=7,
-                        rotation=90, va="top", ha="right", color="0.35")
+            ax.annotate(
+                label,
+                (day, 0.98),
+                xycoords=("data", "axes fraction"),
+                fontsize=7,
+                rotation=90,
+                va="top",
+                ha="right",
+                color="0.35",
+            )
         if metric == "nps":
             ax.axhline(0, color="0.5", lw=0.8)
         else:
@@ -363,20 +395,29 @@ def _e(value: Any) -> str:
 
 
 def _badge(verdict: str) -> str:
-    cls = {"better": "better", "worse": "worse", "higher": "info", "lower": "info",
-           "pays back": "better", "does not pay back": "worse", "baseline best": "neutral",
-           BASELINE: "base"}.get(verdict, "neutral")
+    cls = {
+        "better": "better",
+        "worse": "worse",
+        "higher": "info",
+        "lower": "info",
+        "pays back": "better",
+        "does not pay back": "worse",
+        "baseline best": "neutral",
+        BASELINE: "base",
+    }.get(verdict, "neutral")
     return f'<span class="v v-{cls}">{_e(verdict)}</span>'
 
 
 def _table(headers: list[str], rows: list[list[str]], *, left: int = 1, cls: str = "") -> str:
     """Headers are escaped here; cells arrive as HTML (escaped by the caller)."""
+
     def cell(tag: str, i: int, content: str) -> str:
         return f'<{tag} class="l">{content}</{tag}>' if i < left else f"<{tag}>{content}</{tag}>"
 
     head = "".join(cell("th", i, _e(h)) for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>"
-                   for r in rows)
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows
+    )
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -393,11 +434,13 @@ def _intro(result: ComparisonResult) -> str:
     days, customers = _run_facts(result)
     size = f"{days} simulated days and {customers:,} customers" if days and customers else ""
     if _single(result):
-        return (f"<p>One run of strategy <b>{_e(result.strategies[0])}</b> (seed "
-                f"{result.seeds[0]}{', ' + _e(size) if size else ''}). A single run has "
-                "no confidence intervals: a difference between strategies smaller than the "
-                "run-to-run noise cannot be told apart. Use <code>loyalty-sim compare</code> "
-                "for replicated, paired comparisons.</p>")
+        return (
+            f"<p>One run of strategy <b>{_e(result.strategies[0])}</b> (seed "
+            f"{result.seeds[0]}{', ' + _e(size) if size else ''}). A single run has "
+            "no confidence intervals: a difference between strategies smaller than the "
+            "run-to-run noise cannot be told apart. Use <code>loyalty-sim compare</code> "
+            "for replicated, paired comparisons.</p>"
+        )
     seeds = f"{result.seeds[0]}\u2013{result.seeds[-1]}"
     return (
         f"<p>{len(result.strategies)} strategies, {result.replications} replications each "
@@ -413,18 +456,24 @@ def _intro(result: ComparisonResult) -> str:
 def _summary_section(result: ComparisonResult) -> str:
     parts = ['<section id="summary"><h2>Executive summary</h2>', _intro(result)]
     if result.failures:
-        parts.append(f'<p class="warn">{len(result.failures)} of '
-                     f'{len(result.strategies) * result.replications} runs failed and are left '
-                     'out; see <a href="#failures">Failures</a>.</p>')
+        parts.append(
+            f'<p class="warn">{len(result.failures)} of '
+            f"{len(result.strategies) * result.replications} runs failed and are left "
+            'out; see <a href="#failures">Failures</a>.</p>'
+        )
     if _single(result):
         rows = result.table.set_index("metric")
         headline = [m for m in OBJECTIVES[:5] if m in rows.index and _finite(rows.at[m, "mean"])]
-        items = [f"<li><b>{_e(_cap(LABELS.get(m, m)))}</b>: {_e(fmt_value(m, rows.at[m, 'mean']))}"
-                 "</li>" for m in headline]
+        items = [
+            f"<li><b>{_e(_cap(LABELS.get(m, m)))}</b>: {_e(fmt_value(m, rows.at[m, 'mean']))}</li>"
+            for m in headline
+        ]
         parts.append(f'<ul class="findings">{"".join(items)}</ul>')
     else:
-        items = [f"<li><b>{_e(_cap(f.label))}</b>: {_e(f.text)} {_badge(f.verdict)}</li>"
-                 for f in executive_summary(result)]
+        items = [
+            f"<li><b>{_e(_cap(f.label))}</b>: {_e(f.text)} {_badge(f.verdict)}</li>"
+            for f in executive_summary(result)
+        ]
         parts.append(f'<ul class="findings">{"".join(items)}</ul>')
     parts.append("</section>")
     return "".join(parts)
@@ -437,64 +486,86 @@ def _kpi_section(result: ComparisonResult) -> str:
     if not single:
         headers.append("95% CI")
     if not one and not single:
-        headers += [f"\u0394 vs {result.baseline}", "95% CI (paired)",
-                    "95% CI (unpaired, for reference)", "Verdict", "Replications for 80% power"]
+        headers += [
+            f"\u0394 vs {result.baseline}",
+            "95% CI (paired)",
+            "95% CI (unpaired, for reference)",
+            "Verdict",
+            "Replications for 80% power",
+        ]
     rows = []
     previous = None
     for _, r in table.iterrows():
         m = r["metric"]
         label = _cap(LABELS.get(m, m)) if m != previous else ""
         previous = m
-        row = [f"<b>{_e(label)}</b>", *([] if one else [_e(r["strategy"])]),
-               _e(fmt_value(m, r["mean"]))]
+        row = [
+            f"<b>{_e(label)}</b>",
+            *([] if one else [_e(r["strategy"])]),
+            _e(fmt_value(m, r["mean"])),
+        ]
         if not single:
             row.append(_e(_interval(m, r["ci_low"], r["ci_high"])))
         if not one and not single:
             need = r["replications_needed"]
-            row += [_e(fmt_diff(m, r["diff"])),
-                    _e(_interval(m, r["diff_ci_low"], r["diff_ci_high"], diff=True)),
-                    f'<span class="muted">'
-                    f'{_e(_interval(m, r["unpaired_ci_low"], r["unpaired_ci_high"], diff=True))}'
-                    "</span>",
-                    _badge(r["verdict"]),
-                    _e(int(need)) if _finite(need) else "\u2013"]
+            row += [
+                _e(fmt_diff(m, r["diff"])),
+                _e(_interval(m, r["diff_ci_low"], r["diff_ci_high"], diff=True)),
+                f'<span class="muted">'
+                f"{_e(_interval(m, r['unpaired_ci_low'], r['unpaired_ci_high'], diff=True))}"
+                "</span>",
+                _badge(r["verdict"]),
+                _e(int(need)) if _finite(need) else "\u2013",
+            ]
         rows.append(row)
     note = ""
     if not single and not one:
-        note = ("<p class=\"note\">Verdicts read the paired interval in each KPI's direction "
-                "(higher is better except programme cost, negative word-of-mouth and points "
-                "liability). <i>Replications for 80% power</i>: how many paired replications "
-                "would detect a true difference of the observed size 80% of the time (5% "
-                "two-sided). The incremental programme ROI is (\u0394 net margin + \u0394 "
-                "programme cost) / \u0394 programme cost against the baseline: margin earned "
-                "before the extra programme cost per 1.00 of that cost.</p>")
-    return (f'<section id="kpis"><h2>Key figures</h2>'
-            f"{_table(headers, rows, left=1 if one else 2, cls='kpi narrow' if one else 'kpi')}"
-            f"{note}</section>")
+        note = (
+            '<p class="note">Verdicts read the paired interval in each KPI\'s direction '
+            "(higher is better except programme cost, negative word-of-mouth and points "
+            "liability). <i>Replications for 80% power</i>: how many paired replications "
+            "would detect a true difference of the observed size 80% of the time (5% "
+            "two-sided). The incremental programme ROI is (\u0394 net margin + \u0394 "
+            "programme cost) / \u0394 programme cost against the baseline: margin earned "
+            "before the extra programme cost per 1.00 of that cost.</p>"
+        )
+    return (
+        f'<section id="kpis"><h2>Key figures</h2>'
+        f"{_table(headers, rows, left=1 if one else 2, cls='kpi narrow' if one else 'kpi')}"
+        f"{note}</section>"
+    )
 
 
 def _trajectory_section(result: ComparisonResult) -> str:
     figs = trajectory_figures(result)
     if not figs:
         return ""
-    caption = ("mean across replications with its 95% band" if not _single(result)
-               else "one run")
-    items = "".join(f'<figure><img src="{uri}" alt="{_e(title)}"><figcaption>{_e(title)}: '
-                    f"{_e(caption)}.</figcaption></figure>" for title, uri in figs)
+    caption = "mean across replications with its 95% band" if not _single(result) else "one run"
+    items = "".join(
+        f'<figure><img src="{uri}" alt="{_e(title)}"><figcaption>{_e(title)}: '
+        f"{_e(caption)}.</figcaption></figure>"
+        for title, uri in figs
+    )
     note = ""
     if not _single(result) and len(result.strategies) > 1:
-        note = ('<p class="note">A band shows how uncertain one strategy\'s level is. Bands '
-                "can overlap while the strategies still differ: replications share their luck, "
-                "so whether strategies differ is read from the paired intervals above.</p>")
-    return (f'<section id="trajectories"><h2>Over time</h2>{note}'
-            f'<div class="grid">{items}</div></section>')
+        note = (
+            '<p class="note">A band shows how uncertain one strategy\'s level is. Bands '
+            "can overlap while the strategies still differ: replications share their luck, "
+            "so whether strategies differ is read from the paired intervals above.</p>"
+        )
+    return (
+        f'<section id="trajectories"><h2>Over time</h2>{note}'
+        f'<div class="grid">{items}</div></section>'
+    )
 
 
 def _satisfaction_section(result: ComparisonResult) -> str:
     uri = satisfaction_figure(result)
     if uri is None:
-        return ('<section id="satisfaction"><h2>Satisfaction</h2><p class="note">The '
-                "customer-level satisfaction is not available.</p></section>")
+        return (
+            '<section id="satisfaction"><h2>Satisfaction</h2><p class="note">The '
+            "customer-level satisfaction is not available.</p></section>"
+        )
     sat = result.satisfaction
     rows = []
     for strategy in result.strategies:
@@ -502,16 +573,37 @@ def _satisfaction_section(result: ComparisonResult) -> str:
         if v.size == 0:
             continue
         q = np.percentile(v, [5, 25, 50, 75, 95])
-        rows.append([_e(strategy), f"{v.size:,}", *(f"{x:.2f}" for x in q),
-                     f"{(v >= 9).mean():.1%}", f"{(v < 7).mean():.1%}"])
+        rows.append(
+            [
+                _e(strategy),
+                f"{v.size:,}",
+                *(f"{x:.2f}" for x in q),
+                f"{(v >= 9).mean():.1%}",
+                f"{(v < 7).mean():.1%}",
+            ]
+        )
     seeds = sorted(set(sat["seed"]))
     which = f"seed {seeds[0]}" if len(seeds) == 1 else "seeds " + ", ".join(map(str, seeds))
-    table = _table(["Strategy", "Active customers", "5%", "25%", "Median", "75%", "95%",
-                    "Share \u2265 9", "Share < 7"], rows)
-    return (f'<section id="satisfaction"><h2>Satisfaction on the last day</h2>'
-            f'<div class="grid"><figure><img src="{uri}" alt="Satisfaction distribution">'
-            f"<figcaption>Active customers of one replication ({_e(which)}).</figcaption>"
-            f"</figure><div>{table}</div></div></section>")
+    table = _table(
+        [
+            "Strategy",
+            "Active customers",
+            "5%",
+            "25%",
+            "Median",
+            "75%",
+            "95%",
+            "Share \u2265 9",
+            "Share < 7",
+        ],
+        rows,
+    )
+    return (
+        f'<section id="satisfaction"><h2>Satisfaction on the last day</h2>'
+        f'<div class="grid"><figure><img src="{uri}" alt="Satisfaction distribution">'
+        f"<figcaption>Active customers of one replication ({_e(which)}).</figcaption>"
+        f"</figure><div>{table}</div></div></section>"
+    )
 
 
 def _breakdown_section(result: ComparisonResult) -> str:
@@ -539,8 +631,11 @@ def _breakdown_section(result: ComparisonResult) -> str:
         if rows:
             parts.append(f"<h3>By {by}</h3>")
             parts.append(_table(["", by.capitalize(), *result.strategies], rows, left=2))
-    note = "mean across replications \u00b1 half-width of its 95% interval" \
-        if not _single(result) else "one run"
+    note = (
+        "mean across replications \u00b1 half-width of its 95% interval"
+        if not _single(result)
+        else "one run"
+    )
     parts.append(f'<p class="note">Day {day} ({_e(note)}).</p></section>')
     return "".join(parts)
 
@@ -557,9 +652,13 @@ def _mean_pm(values: np.ndarray, fmt: str) -> str:
 
 def _assumption_section(result: ComparisonResult) -> str:
     meta = result.metadata
-    rows = [[f"<b>{_e(s)}</b>" + (" (baseline)" if s == result.baseline else ""),
-             f"<code>{_e(_inline_yaml(o) or 'no overrides')}</code>"]
-            for s, o in result.strategy_overrides.items()]
+    rows = [
+        [
+            f"<b>{_e(s)}</b>" + (" (baseline)" if s == result.baseline else ""),
+            f"<code>{_e(_inline_yaml(o) or 'no overrides')}</code>",
+        ]
+        for s, o in result.strategy_overrides.items()
+    ]
     strategies = _table(["Strategy", "Overrides on the base scenario"], rows, left=2)
     single = _single(result)
     facts = [
@@ -567,17 +666,24 @@ def _assumption_section(result: ComparisonResult) -> str:
         *([] if single else [("--set overrides", _inline_yaml(result.overrides) or "none")]),
         ("loyalty-sim version", _package_version()),
         ("Git commit", meta.get("git_commit") or "unknown"),
-        ("Python / numpy / Mesa",
-         f"{meta.get('python', '?')} / {meta.get('numpy', '?')} / {meta.get('mesa', '?')}"),
-        ("Wall time", f"{meta['wall_time_s']:.1f} s" if _finite(meta.get("wall_time_s"))
-         else "unknown"),
+        (
+            "Python / numpy / Mesa",
+            f"{meta.get('python', '?')} / {meta.get('numpy', '?')} / {meta.get('mesa', '?')}",
+        ),
+        (
+            "Wall time",
+            f"{meta['wall_time_s']:.1f} s" if _finite(meta.get("wall_time_s")) else "unknown",
+        ),
     ]
     fact_rows = [[_e(k), _e(v)] for k, v in facts]
     resolved = yaml.safe_dump(result.resolved, sort_keys=False, allow_unicode=True)
-    note = ("Every value the model used, after defaults, the strategy's overrides and any "
-            "--set overrides." if single else
-            "Every value the model used, after defaults and --set overrides; each strategy "
-            "applies its overrides above on top of it.")
+    note = (
+        "Every value the model used, after defaults, the strategy's overrides and any "
+        "--set overrides."
+        if single
+        else "Every value the model used, after defaults and --set overrides; each strategy "
+        "applies its overrides above on top of it."
+    )
     return (
         '<section id="assumptions"><h2>Assumptions</h2>'
         f"<h3>Strategies</h3>{strategies}"
@@ -591,12 +697,13 @@ def _assumption_section(result: ComparisonResult) -> str:
 def _failure_section(result: ComparisonResult) -> str:
     if not result.failures:
         return ""
-    rows = [[_e(f.strategy), _e(f.replication), _e(f.seed), _e(f.message)]
-            for f in result.failures]
-    return ('<section id="failures"><h2>Failures</h2>'
-            '<p class="note">Replay one with <code>loyalty-sim run SCENARIO --strategy NAME '
-            "--seed SEED</code>.</p>"
-            f"{_table(['Strategy', 'Replication', 'Seed', 'Message'], rows, left=4)}</section>")
+    rows = [[_e(f.strategy), _e(f.replication), _e(f.seed), _e(f.message)] for f in result.failures]
+    return (
+        '<section id="failures"><h2>Failures</h2>'
+        '<p class="note">Replay one with <code>loyalty-sim run SCENARIO --strategy NAME '
+        "--seed SEED</code>.</p>"
+        f"{_table(['Strategy', 'Replication', 'Seed', 'Message'], rows, left=4)}</section>"
+    )
 
 
 def _inline_yaml(data: Any) -> str:
@@ -667,28 +774,29 @@ footer{margin-top:28px;color:var(--muted);font-size:12px;border-top:1px solid va
 def render_html(result: ComparisonResult) -> str:
     """The whole report as one self-contained HTML string."""
     if _single(result):
-        title = (f"Run report: {result.scenario} / {result.strategies[0]} / "
-                 f"seed {result.seeds[0]}")
+        title = f"Run report: {result.scenario} / {result.strategies[0]} / seed {result.seeds[0]}"
     else:
         title = f"Strategy comparison: {result.scenario}"
     description = result.resolved.get("description") if isinstance(result.resolved, dict) else ""
     created = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    body = "".join([
-        f"<header><h1>{_e(title)}</h1>",
-        f'<p class="sub">{_e(" ".join(str(description).split()))}</p>' if description else "",
-        f'<p class="sub">Generated {_e(created)} by loyalty-sim {_e(_package_version())}.</p>'
-        "</header>",
-        _summary_section(result),
-        _kpi_section(result),
-        _trajectory_section(result),
-        _satisfaction_section(result),
-        _breakdown_section(result),
-        _failure_section(result),
-        _assumption_section(result),
-        "<footer>Simulated outcomes under the stated assumptions, not forecasts: read "
-        "the differences between strategies, and their intervals, rather than the levels."
-        "</footer>",
-    ])
+    body = "".join(
+        [
+            f"<header><h1>{_e(title)}</h1>",
+            f'<p class="sub">{_e(" ".join(str(description).split()))}</p>' if description else "",
+            f'<p class="sub">Generated {_e(created)} by loyalty-sim {_e(_package_version())}.</p>'
+            "</header>",
+            _summary_section(result),
+            _kpi_section(result),
+            _trajectory_section(result),
+            _satisfaction_section(result),
+            _breakdown_section(result),
+            _failure_section(result),
+            _assumption_section(result),
+            "<footer>Simulated outcomes under the stated assumptions, not forecasts: read "
+            "the differences between strategies, and their intervals, rather than the levels."
+            "</footer>",
+        ]
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -98,7 +98,11 @@ def run(
     """
     started = time.perf_counter()
     model, chosen = build_model(
-        scenario, strategy=strategy, seed=seed, overrides=overrides, transactions=transactions,
+        scenario,
+        strategy=strategy,
+        seed=seed,
+        overrides=overrides,
+        transactions=transactions,
         source=source,
     )
     config = model.config
@@ -112,15 +116,23 @@ def run(
     except LoyaltySimError:
         raise
     except Exception as exc:  # noqa: BLE001 - any crash must name the run to replay it
-        raise RunError(f"{type(exc).__name__}: {exc}", scenario=config.name, strategy=chosen,
-                       seed=model.seed) from exc
+        raise RunError(
+            f"{type(exc).__name__}: {exc}", scenario=config.name, strategy=chosen, seed=model.seed
+        ) from exc
     resolved = config.model_dump(mode="json")
     meta = run_metadata(model.seed, time.perf_counter() - started)
     meta.update(scenario=config.name, strategy=chosen, days=days, customers=config.run.customers)
     return RunResult(
-        scenario=config.name, strategy=chosen, seed=model.seed, metrics=metrics,
-        customers=customers, summary=summary, resolved=resolved, metadata=meta,
-        transactions=tx, events=list(model.events_log),
+        scenario=config.name,
+        strategy=chosen,
+        seed=model.seed,
+        metrics=metrics,
+        customers=customers,
+        summary=summary,
+        resolved=resolved,
+        metadata=meta,
+        transactions=tx,
+        events=list(model.events_log),
     )
 
 
@@ -160,7 +172,10 @@ def customers_frame(model: LoyaltyModel) -> pd.DataFrame:
 def _git_commit() -> str | None:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
             cwd=Path(__file__).resolve().parent,
         )
     except (OSError, subprocess.SubprocessError):

@@ -22,7 +22,14 @@ from pydantic import BaseModel, ValidationError
 from .errors import ScenarioError
 from .schema import Scenario
 
-__all__ = ["load_yaml", "load_scenario", "resolve", "apply_overrides", "parse_set", "strategy_names"]
+__all__ = [
+    "load_yaml",
+    "load_scenario",
+    "resolve",
+    "apply_overrides",
+    "parse_set",
+    "strategy_names",
+]
 
 # Only these top-level sections may be changed by schedules and strategies: the run
 # constants and the strategies themselves are not levers.
@@ -64,7 +71,9 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(f"{where}malformed YAML ({problem})", source=src) from None
     if data is None:
-        raise ScenarioError("the file is empty; expected a mapping with at least 'name'", source=src)
+        raise ScenarioError(
+            "the file is empty; expected a mapping with at least 'name'", source=src
+        )
     if not isinstance(data, dict):
         raise ScenarioError(
             f"expected a mapping of sections at the top level, got {type(data).__name__}",
@@ -129,7 +138,9 @@ def _list_index(node: list, part: str, *, path: str, source: str) -> int:
         idx = int(part)
         if not -len(node) <= idx < len(node):
             raise ScenarioError(
-                f"index {idx} out of range: the list has {len(node)} entries", source=source, path=path
+                f"index {idx} out of range: the list has {len(node)} entries",
+                source=source,
+                path=path,
             )
         return idx
     names = [item.get("name") for item in node if isinstance(item, dict)]
@@ -221,8 +232,10 @@ def _format_error(err: dict[str, Any]) -> tuple[str, str]:
     msg = msg.removeprefix("Value error, ")
     if kind == "missing":
         return path, "required key is missing"
-    if "input" in err and kind not in ("value_error", "model_type") and not isinstance(
-        err["input"], dict | list
+    if (
+        "input" in err
+        and kind not in ("value_error", "model_type")
+        and not isinstance(err["input"], dict | list)
     ):
         msg += f", got {err['input']!r}"
     elif kind == "model_type":
@@ -244,7 +257,9 @@ def validate(mapping: Mapping[str, Any], *, source: str = "<mapping>") -> Scenar
             trial = apply_overrides(mapping, change.set, source=source, roots=_SCHEDULE_ROOTS)
             Scenario.model_validate(trial)
         except ScenarioError as exc:
-            raise ScenarioError(exc.message, source=source, path=f"schedule -> {i} -> set") from None
+            raise ScenarioError(
+                exc.message, source=source, path=f"schedule -> {i} -> set"
+            ) from None
         except ValidationError as exc:
             path, msg = _format_error(exc.errors()[0])
             raise ScenarioError(
@@ -289,7 +304,9 @@ def resolve(
         hint = difflib.get_close_matches(strategy, names, n=1)
         extra = f"; did you mean {hint[0]!r}?" if hint else ""
         raise ScenarioError(
-            f"unknown strategy {strategy!r}; options are {names}{extra}", source=source, path="strategies"
+            f"unknown strategy {strategy!r}; options are {names}{extra}",
+            source=source,
+            path="strategies",
         )
     chosen = (strategies or {}).get(strategy) or {}
     if not isinstance(chosen, dict):

@@ -57,7 +57,10 @@ class Spend(Strict):
         3.74, gt=1, le=1000, description="Gamma shape of the spend scale nu (must exceed 1)."
     )
     gamma: float = Field(
-        15.44, gt=0, le=1e7, description="Gamma rate of nu, in currency units (mean 35.2 at defaults)."
+        15.44,
+        gt=0,
+        le=1e7,
+        description="Gamma rate of nu, in currency units (mean 35.2 at defaults).",
     )
 
 
@@ -98,24 +101,35 @@ class Offer(Strict):
     start: Day = Field(..., description="First day of the offer.")
     end: Day = Field(..., description="Last day of the offer.")
     size: float = Field(
-        ..., ge=0, le=10,
+        ...,
+        ge=0,
+        le=10,
         description="price_cut: share off the price (0-0.9); conquest: utility bonus (utils).",
     )
     reach: Share = Field(0.5, description="Share of targeted customers who hear of it.")
     defection_hazard: float = Field(
-        0.0, ge=0, le=1,
-        description="Extra daily defection hazard of reached focal customers (conquest-offer hazard).",
+        0.0,
+        ge=0,
+        le=1,
+        description="Extra daily defection hazard of reached focal customers "
+        "(conquest-offer hazard).",
     )
     segments: list[str] | None = Field(None, description="Target these segments only.")
-    min_satisfaction: Score | None = Field(None, description="Target customers with S at least this.")
-    max_satisfaction: Score | None = Field(None, description="Target customers with S at most this.")
+    min_satisfaction: Score | None = Field(
+        None, description="Target customers with S at least this."
+    )
+    max_satisfaction: Score | None = Field(
+        None, description="Target customers with S at most this."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Offer:
         if self.end < self.start:
             raise ValueError(f"end(={self.end}) must not be before start(={self.start})")
         if self.kind == "price_cut" and self.size > 0.9:
-            raise ValueError(f"a price_cut size(={self.size}) must be at most 0.9 (a share of the price)")
+            raise ValueError(
+                f"a price_cut size(={self.size}) must be at most 0.9 (a share of the price)"
+            )
         return self
 
 
@@ -147,14 +161,18 @@ class Competitor(Strict):
         le=0.5,
         description="Effective reward rate of its own programme (share of spend returned).",
     )
-    offers: list[Offer] = Field(default_factory=list, max_length=50, description="Time-bound offers.")
+    offers: list[Offer] = Field(
+        default_factory=list, max_length=50, description="Time-bound offers."
+    )
     reaction: Reaction | None = Field(None, description="Optional reaction rule.")
 
 
 class Initial(Strict):
     """Initial relationships with the focal firm (the rest are prospects)."""
 
-    active: Share = Field(0.4, description="Share of customers active with the focal firm at day 0.")
+    active: Share = Field(
+        0.4, description="Share of customers active with the focal firm at day 0."
+    )
     lapsed: Share = Field(0.1, description="Share who bought before but lapsed.")
     entry_spread_days: int = Field(
         0,
@@ -167,9 +185,7 @@ class Initial(Strict):
     @model_validator(mode="after")
     def _sum(self) -> Initial:
         if self.active + self.lapsed > 1 + SHARE_TOL:
-            raise ValueError(
-                f"active(={self.active}) + lapsed(={self.lapsed}) must not exceed 1"
-            )
+            raise ValueError(f"active(={self.active}) + lapsed(={self.lapsed}) must not exceed 1")
         return self
 
 
@@ -193,7 +209,10 @@ class ChoiceParams(Strict):
         0.3, ge=0, le=10, description="Procedural switching cost (utils) [A] (Burnham et al. 2003)."
     )
     relational_switching_cost: float = Field(
-        0.5, ge=0, le=10, description="Relational cost at full tenure, 0.5*(1-exp(-tenure/365)) [A]."
+        0.5,
+        ge=0,
+        le=10,
+        description="Relational cost at full tenure, 0.5*(1-exp(-tenure/365)) [A].",
     )
     match_sd: float = Field(
         1.0, ge=0, le=5, description="SD of the persistent customer-firm quality match [A]."
@@ -241,7 +260,9 @@ class DefectionParams(Strict):
 class ComplaintParams(Strict):
     """Complaints and service recovery (de Matos et al. 2007; Maxham & Netemeyer 2002)."""
 
-    threshold: Score = Field(4.0, description="Transaction satisfaction below which customers complain.")
+    threshold: Score = Field(
+        4.0, description="Transaction satisfaction below which customers complain."
+    )
     rate: Share = Field(0.04, description="Complaint probability below the threshold.")
     rate_after_failure: Share = Field(0.30, description="Complaint probability after a failure.")
     base_success: Share = Field(0.6, description="Chance a complaint is resolved in time [A].")
@@ -251,9 +272,13 @@ class ComplaintParams(Strict):
     )
     paradox_days: int = Field(90, ge=0, le=3650, description="How long that multiplier lasts.")
     double_deviation: float = Field(1.0, ge=0, le=10, description="S lost on a failed recovery.")
-    negative_talk_rate: Share = Field(0.05, description="Daily negative talk after a failed recovery.")
+    negative_talk_rate: Share = Field(
+        0.05, description="Daily negative talk after a failed recovery."
+    )
     negative_talk_days: int = Field(30, ge=0, le=3650, description="How long that talk lasts.")
-    memory_days: int = Field(180, ge=1, le=3650, description="A failure is 'first' if none in this window.")
+    memory_days: int = Field(
+        180, ge=1, le=3650, description="A failure is 'first' if none in this window."
+    )
 
 
 class WordOfMouthParams(Strict):
@@ -264,14 +289,18 @@ class WordOfMouthParams(Strict):
     passive_positive: Share = Field(0.7, description="Share of passives' talk that is positive.")
     detractor_rate: Share = Field(0.03, description="Daily talk probability of detractors (0-6).")
     ltr_noise: float = Field(0.7, ge=0, le=5, description="SD of LTR around S.")
-    experience_days: int = Field(30, ge=1, le=3650, description="Only customers with a visit this recent talk.")
+    experience_days: int = Field(
+        30, ge=1, le=3650, description="Only customers with a visit this recent talk."
+    )
     adopt_strong: Share = Field(0.03, description="Adoption after good news over a strong tie.")
     adopt_weak: Share = Field(0.01, description="Adoption after good news over a weak tie.")
     block_probability: Share = Field(0.5, description="Bad news blocks a prospect's adoption.")
     block_days: int = Field(90, ge=0, le=3650, description="Blocking lasts this long.")
     expectation_shift: float = Field(0.2, ge=0, le=5, description="Shift of E_f per message.")
     negativity_weight: float = Field(1.0, ge=1, le=2, description="nu_N: weight of bad news.")
-    wom_half_life: float = Field(30.0, gt=0, le=3650, description="Half-life of heard valence W, days.")
+    wom_half_life: float = Field(
+        30.0, gt=0, le=3650, description="Half-life of heard valence W, days."
+    )
     referral_rate: float = Field(0.30, ge=0, le=10, description="Referrals per promoter per year.")
     referral_conversion: Share = Field(0.13, description="Share of referrals that convert.")
     referral_churn_reduction: Share = Field(
@@ -312,7 +341,8 @@ class Market(Strict):
         default_factory=list, max_length=20, description="Rival firms."
     )
     competitive_intensity: Share = Field(
-        0.5, description="C: 0 quasi-monopoly (flat defection curve), 1 fierce (Jones & Sasser 1995)."
+        0.5,
+        description="C: 0 quasi-monopoly (flat defection curve), 1 fierce (Jones & Sasser 1995).",
     )
     initial: Initial = Field(default_factory=Initial)
     choice: ChoiceParams = Field(default_factory=ChoiceParams)
@@ -345,8 +375,12 @@ class Desk(Strict):
 
     staff: int = Field(3, ge=0, le=10_000, description="Handlers on duty.")
     mean_service_days: float = Field(0.05, gt=0, le=365, description="Mean handling time, days.")
-    service_level_days: float = Field(2.0, gt=0, le=365, description="Target resolution time, days.")
-    cost_per_handler_day: float = Field(0.0, ge=0, le=1e6, description="Staff cost per handler-day.")
+    service_level_days: float = Field(
+        2.0, gt=0, le=365, description="Target resolution time, days."
+    )
+    cost_per_handler_day: float = Field(
+        0.0, ge=0, le=1e6, description="Staff cost per handler-day."
+    )
 
 
 class Reward(Strict):
@@ -361,8 +395,12 @@ class Expiry(Strict):
     """When points lapse."""
 
     kind: Literal["none", "rolling", "calendar"] = Field("rolling", description="Expiry rule.")
-    days: int = Field(365, ge=1, le=3650, description="Rolling: points expire this long after earning.")
-    day_of_year: int = Field(365, ge=1, le=365, description="Calendar: all points expire on this day.")
+    days: int = Field(
+        365, ge=1, le=3650, description="Rolling: points expire this long after earning."
+    )
+    day_of_year: int = Field(
+        365, ge=1, le=365, description="Calendar: all points expire on this day."
+    )
 
 
 class Tier(Strict):
@@ -372,8 +410,12 @@ class Tier(Strict):
     threshold: float = Field(..., ge=0, description="Qualifying amount over the window.")
     discount: Share = Field(0.0, description="Price discount on every visit.")
     earn_multiplier: float = Field(1.0, ge=0, le=20, description="Multiplier on base earning.")
-    quality_uplift: float = Field(0.0, ge=0, le=5, description="Service-quality uplift, 0-10 scale.")
-    service_cost_per_visit: float = Field(0.0, ge=0, le=1e6, description="Cost of priority service.")
+    quality_uplift: float = Field(
+        0.0, ge=0, le=5, description="Service-quality uplift, 0-10 scale."
+    )
+    service_cost_per_visit: float = Field(
+        0.0, ge=0, le=1e6, description="Cost of priority service."
+    )
     status: bool = Field(True, description="Whether this tier carries status (Dreze & Nunes 2009).")
 
 
@@ -382,8 +424,11 @@ class Tiers(Strict):
 
     metric: Literal["spend", "points", "visits"] = Field("spend", description="Qualifying metric.")
     review_every_days: int = Field(
-        365, ge=1, le=3650,
-        description="Review cadence, days; the qualification window is the time since the last review.",
+        365,
+        ge=1,
+        le=3650,
+        description="Review cadence, days; the qualification window is the time since "
+        "the last review.",
     )
     grace_days: int = Field(0, ge=0, le=3650, description="Grace before a demotion applies.")
     soft_landing: bool = Field(False, description="Demote one tier at a time.")
@@ -393,7 +438,9 @@ class Tiers(Strict):
         description="Members on day 0 hold the tier their expected activity over one review "
         "period earns (existing status holders) [A].",
     )
-    levels: list[Tier] = Field(default_factory=list, max_length=10, description="Above the base tier.")
+    levels: list[Tier] = Field(
+        default_factory=list, max_length=10, description="Above the base tier."
+    )
 
     @model_validator(mode="after")
     def _ascending(self) -> Tiers:
@@ -416,7 +463,9 @@ class Campaign(Strict):
     cost_per_contact: float = Field(0.0, ge=0, le=1e6, description="Cost per customer reached.")
     segments: list[str] | None = Field(None, description="Target these segments only.")
     tiers: list[str] | None = Field(None, description="Target these tiers only.")
-    max_satisfaction: Score | None = Field(None, description="Target customers with S at most this.")
+    max_satisfaction: Score | None = Field(
+        None, description="Target customers with S at most this."
+    )
     min_days_since_visit: int | None = Field(None, ge=0, description="Target lapsing customers.")
 
     @model_validator(mode="after")
@@ -431,7 +480,9 @@ class Programme(Strict):
 
     enrol_probability: Share = Field(0.1, description="Chance to join on a focal visit [A].")
     enrol_all_at_start: bool = Field(False, description="Enrol every active customer on day 0.")
-    points_per_unit: float = Field(1.0, ge=0, le=1000, description="Points per currency unit spent.")
+    points_per_unit: float = Field(
+        1.0, ge=0, le=1000, description="Points per currency unit spent."
+    )
     signup_bonus: int = Field(0, ge=0, le=10_000_000, description="Endowed points on joining.")
     rewards: list[Reward] = Field(default_factory=lambda: [Reward()], min_length=1, max_length=20)
     redeem_probability: Share = Field(0.8, description="Redeem on an eligible visit [A].")
@@ -447,22 +498,32 @@ class Programme(Strict):
     demotion_satisfaction_drop: float = Field(0.5, ge=0, le=10, description="S lost on demotion.")
     campaigns: list[Campaign] = Field(default_factory=list, max_length=100)
     running_cost_per_day: float = Field(0.0, ge=0, le=1e9, description="Fixed cost per day.")
-    running_cost_per_member_day: float = Field(0.0, ge=0, le=1e6, description="Cost per member-day.")
+    running_cost_per_member_day: float = Field(
+        0.0, ge=0, le=1e6, description="Cost per member-day."
+    )
 
 
 class Firm(Strict):
     """What the focal firm decides."""
 
     name: str = Field("focal", min_length=1, max_length=40)
-    market_share: Share = Field(0.3, description="Baseline choice share among customers who know every firm.")
+    market_share: Share = Field(
+        0.3, description="Baseline choice share among customers who know every firm."
+    )
     price: float = Field(1.0, gt=0, le=100, description="Price index (1 = today's price).")
     quality: Score = Field(8.7, description="Base service quality Q_f on 0-10 [A].")
     quality_sd: float = Field(1.0, ge=0, le=5, description="sigma_q, visit-to-visit noise [A].")
-    reputation: Score | None = Field(None, description="Prior expected quality; default its quality.")
-    failure_rate: Share = Field(0.05, description="phi_f: chance of a service failure per visit [A].")
+    reputation: Score | None = Field(
+        None, description="Prior expected quality; default its quality."
+    )
+    failure_rate: Share = Field(
+        0.05, description="phi_f: chance of a service failure per visit [A]."
+    )
     failure_size: float = Field(3.0, ge=0, le=10, description="delta_fail: quality lost [A].")
     margin_rate: Share = Field(0.3, description="Gross margin as a share of revenue.")
-    acquisition_cost: float = Field(20.0, ge=0, le=1e7, description="Cost booked per acquired customer.")
+    acquisition_cost: float = Field(
+        20.0, ge=0, le=1e7, description="Cost booked per acquired customer."
+    )
     desk: Desk = Field(default_factory=Desk)
     programme: Programme | None = Field(None, description="The loyalty programme; none if absent.")
 
@@ -477,7 +538,9 @@ class Modules(Strict):
     defection: bool = Field(True, description="Active customers may lapse.")
     winback: bool = Field(True, description="Lapsed customers may return.")
     programme: bool = Field(True, description="Points, tiers and campaigns.")
-    competition: bool = Field(True, description="Store choice among firms; off: every occasion is a focal visit.")
+    competition: bool = Field(
+        True, description="Store choice among firms; off: every occasion is a focal visit."
+    )
     word_of_mouth: bool = Field(True, description="Talk, referrals and neighbourhood awareness.")
     complaints: bool = Field(True, description="Complaints and service recovery.")
     acquisition: bool = Field(True, description="Prospects become aware of the focal firm.")
@@ -490,7 +553,9 @@ class Run(Strict):
     customers: int = Field(20_000, ge=1, le=20_000_000, description="People in the market.")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Seed of the run's generator.")
     discount_rate: float = Field(0.10, ge=0, le=1, description="Annual discount rate for CLV.")
-    start_date: str = Field("2026-01-01", pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date of day 1.")
+    start_date: str = Field(
+        "2026-01-01", pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date of day 1."
+    )
 
 
 class ScheduledChange(Strict):
@@ -526,6 +591,7 @@ class Scenario(Strict):
         total = self.firm.market_share + sum(c.market_share for c in self.market.competitors)
         if self.market.competitors and abs(total - 1.0) > SHARE_TOL:
             raise ValueError(
-                f"firm.market_share plus the competitors' market_share must sum to 1, got {total:.6g}"
+                "firm.market_share plus the competitors' market_share must sum to 1, "
+                f"got {total:.6g}"
             )
         return self

@@ -33,8 +33,19 @@ BASELINE = "baseline"
 NOT_AVAILABLE = "n/a"
 
 TABLE_COLUMNS = [
-    "strategy", "metric", "direction", "n", "mean", "ci_low", "ci_high", "diff",
-    "diff_ci_low", "diff_ci_high", "unpaired_ci_low", "unpaired_ci_high", "verdict",
+    "strategy",
+    "metric",
+    "direction",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "diff",
+    "diff_ci_low",
+    "diff_ci_high",
+    "unpaired_ci_low",
+    "unpaired_ci_high",
+    "verdict",
     "replications_needed",
 ]
 INCREMENTAL_ROI = "programme_roi_incremental"
@@ -245,19 +256,37 @@ def comparison_table(
         for strategy in strategies:
             own = _row(wide, metric, strategy, replications)
             mean = t_interval(own)
-            row = {"strategy": strategy, "metric": metric, "direction": direction,
-                   "n": mean.n, "mean": mean.estimate, "ci_low": mean.low, "ci_high": mean.high}
+            row = {
+                "strategy": strategy,
+                "metric": metric,
+                "direction": direction,
+                "n": mean.n,
+                "mean": mean.estimate,
+                "ci_low": mean.low,
+                "ci_high": mean.high,
+            }
             if strategy == baseline:
-                row.update(diff=math.nan, diff_ci_low=math.nan, diff_ci_high=math.nan,
-                           unpaired_ci_low=math.nan, unpaired_ci_high=math.nan,
-                           verdict=BASELINE, replications_needed=None)
+                row.update(
+                    diff=math.nan,
+                    diff_ci_low=math.nan,
+                    diff_ci_high=math.nan,
+                    unpaired_ci_low=math.nan,
+                    unpaired_ci_high=math.nan,
+                    verdict=BASELINE,
+                    replications_needed=None,
+                )
             else:
                 paired = paired_difference(own, base)
                 welch = welch_interval(own, base)
-                row.update(diff=paired.estimate, diff_ci_low=paired.low,
-                           diff_ci_high=paired.high, unpaired_ci_low=welch.low,
-                           unpaired_ci_high=welch.high, verdict=verdict(paired, direction),
-                           replications_needed=replications_needed(paired.estimate, paired.sd))
+                row.update(
+                    diff=paired.estimate,
+                    diff_ci_low=paired.low,
+                    diff_ci_high=paired.high,
+                    unpaired_ci_low=welch.low,
+                    unpaired_ci_high=welch.high,
+                    verdict=verdict(paired, direction),
+                    replications_needed=replications_needed(paired.estimate, paired.sd),
+                )
             rows.append(row)
     rows += _roi_rows(wide, strategies, baseline, replications)
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
@@ -284,17 +313,32 @@ def _roi_rows(
         if strategy == baseline:
             continue
         dm = _row(wide, "net_margin", strategy, replications) - _row(
-            wide, "net_margin", baseline, replications)
+            wide, "net_margin", baseline, replications
+        )
         dc = _row(wide, "programme_cost", strategy, replications) - _row(
-            wide, "programme_cost", baseline, replications)
+            wide, "programme_cost", baseline, replications
+        )
         roi = incremental_roi(dm, dc)
         if not math.isfinite(roi.estimate):
             continue
-        rows.append({"strategy": strategy, "metric": INCREMENTAL_ROI, "direction": 1,
-                     "n": roi.n, "mean": roi.estimate, "ci_low": roi.low, "ci_high": roi.high,
-                     "diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan,
-                     "unpaired_ci_low": math.nan, "unpaired_ci_high": math.nan,
-                     "verdict": roi_verdict(roi), "replications_needed": None})
+        rows.append(
+            {
+                "strategy": strategy,
+                "metric": INCREMENTAL_ROI,
+                "direction": 1,
+                "n": roi.n,
+                "mean": roi.estimate,
+                "ci_low": roi.low,
+                "ci_high": roi.high,
+                "diff": math.nan,
+                "diff_ci_low": math.nan,
+                "diff_ci_high": math.nan,
+                "unpaired_ci_low": math.nan,
+                "unpaired_ci_high": math.nan,
+                "verdict": roi_verdict(roi),
+                "replications_needed": None,
+            }
+        )
     return rows
 
 

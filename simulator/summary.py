@@ -95,6 +95,7 @@ def summarise(model: LoyaltyModel, metrics: pd.DataFrame) -> dict[str, Any]:
     out["talk_rate_promoter"] = float(rates[2])
     if hasattr(model.programme, "summary"):
         out.update(model.programme.summary())
-    out["net_margin"] = (out["gross_margin"] - out["programme_cost"] - out["service_cost"]
-                         - out["acquisition_cost"])
+    out["net_margin"] = (
+        out["gross_margin"] - out["programme_cost"] - out["service_cost"] - out["acquisition_cost"]
+    )
     return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in out.items()}

@@ -46,15 +46,20 @@ def _install_chromium() -> None:
             return
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=900)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
-                       timeout=1800)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env, timeout=1800
+        )
 
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's headless Chromium: installed in CI if missing, else the test is skipped."""
-    if not CHROMIUM.exists() and os.environ.get("CI") == "true" and os.geteuid() == 0 \
-            and shutil.which("apt-get"):
+    if (
+        not CHROMIUM.exists()
+        and os.environ.get("CI") == "true"
+        and os.geteuid() == 0
+        and shutil.which("apt-get")
+    ):
         _install_chromium()
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium not installed (apt-get install -y chromium; CI installs it)")

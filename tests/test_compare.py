@@ -87,8 +87,11 @@ def test_welch_matches_scipy():
 
 
 def test_verdicts_read_the_direction():
-    up, down, zero = (stats.Interval(1.0, 0.5, 1.5, 5), stats.Interval(-1.0, -1.5, -0.5, 5),
-                      stats.Interval(0.1, -0.2, 0.4, 5))
+    up, down, zero = (
+        stats.Interval(1.0, 0.5, 1.5, 5),
+        stats.Interval(-1.0, -1.5, -0.5, 5),
+        stats.Interval(0.1, -0.2, 0.4, 5),
+    )
     assert stats.verdict(up, 1) == "better" and stats.verdict(up, -1) == "worse"
     assert stats.verdict(down, 1) == "worse" and stats.verdict(down, -1) == "better"
     assert stats.verdict(up, 0) == "higher" and stats.verdict(down, 0) == "lower"
@@ -118,14 +121,17 @@ def test_incremental_roi_by_hand():
 
 
 def test_comparison_table_on_hand_made_numbers():
-    kpis = pd.DataFrame({
-        "strategy": ["a"] * 3 + ["b"] * 3,
-        "replication": [0, 1, 2] * 2,
-        "metric": "programme_cost",
-        "value": [1.0, 2.0, 3.0, 2.0, 3.0, 4.0],
-    })
-    t = stats.comparison_table(kpis, ["a", "b"], "a", 3, ["programme_cost", "absent"],
-                               {"programme_cost": -1})
+    kpis = pd.DataFrame(
+        {
+            "strategy": ["a"] * 3 + ["b"] * 3,
+            "replication": [0, 1, 2] * 2,
+            "metric": "programme_cost",
+            "value": [1.0, 2.0, 3.0, 2.0, 3.0, 4.0],
+        }
+    )
+    t = stats.comparison_table(
+        kpis, ["a", "b"], "a", 3, ["programme_cost", "absent"], {"programme_cost": -1}
+    )
     assert list(t.columns) == stats.TABLE_COLUMNS
     assert list(t["metric"]) == ["programme_cost"] * 2  # no row for a KPI with no values
     a, b = t.iloc[0], t.iloc[1]
@@ -189,14 +195,16 @@ def test_failing_replication_is_reported_and_others_kept(monkeypatch):
 
     def flaky(mapping, *, strategy=None, seed=None, **kwargs):
         if strategy == "price_up" and seed == bad_seed:
-            raise RunError("ZeroDivisionError: boom", scenario="coffee_chain",
-                           strategy=strategy, seed=seed)
+            raise RunError(
+                "ZeroDivisionError: boom", scenario="coffee_chain", strategy=strategy, seed=seed
+            )
         return real(mapping, strategy=strategy, seed=seed, **kwargs)
 
     monkeypatch.setattr(simulator.runner, "run", flaky)
     seen = []
-    result = run_comparison(_mapping(), ["status_quo", "price_up"], 3, jobs=1,
-                            overrides=SMALL, on_failure=seen.append)
+    result = run_comparison(
+        _mapping(), ["status_quo", "price_up"], 3, jobs=1, overrides=SMALL, on_failure=seen.append
+    )
     assert len(result.failures) == 1 and seen == result.failures
     failure = result.failures[0]
     assert (failure.strategy, failure.seed, failure.replication) == ("price_up", bad_seed, 1)
@@ -229,8 +237,14 @@ def test_bad_arguments_fail_before_running():
 
 
 def test_baseline_is_added_when_not_listed():
-    result = run_comparison(_mapping(), ["premium"], 2, jobs=1, baseline="status_quo",
-                            overrides={"run.customers": 500, "run.days": 20})
+    result = run_comparison(
+        _mapping(),
+        ["premium"],
+        2,
+        jobs=1,
+        baseline="status_quo",
+        overrides={"run.customers": 500, "run.days": 20},
+    )
     assert result.strategies == ["status_quo", "premium"]
 
 
@@ -238,9 +252,22 @@ def test_baseline_is_added_when_not_listed():
 
 
 def _cli(tmp_path: Path, *extra: str) -> list[str]:
-    return ["compare", str(COFFEE), "--replications", "3", "--jobs", "1", "--quiet",
-            "--strategies", "status_quo,premium", "--set", "run.customers=1000",
-            "--set", "run.days=40", *extra]
+    return [
+        "compare",
+        str(COFFEE),
+        "--replications",
+        "3",
+        "--jobs",
+        "1",
+        "--quiet",
+        "--strategies",
+        "status_quo,premium",
+        "--set",
+        "run.customers=1000",
+        "--set",
+        "run.days=40",
+        *extra,
+    ]
 
 
 def test_cli_writes_every_file(tmp_path, capsys):
@@ -249,15 +276,31 @@ def test_cli_writes_every_file(tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert f"results: {out}" in stdout and "seeds 7-9" in stdout
     names = {p.name for p in out.iterdir()}
-    assert {"comparison.parquet", "comparison.csv", "report.html",
-            "comparison.resolved.yaml", "metadata.json"} <= names
+    assert {
+        "comparison.parquet",
+        "comparison.csv",
+        "report.html",
+        "comparison.resolved.yaml",
+        "metadata.json",
+    } <= names
     assert "failures.json" not in names
     assert not list(tmp_path.glob(".*partial*"))
 
     csv = pd.read_csv(out / "comparison.csv")
-    for col in ("strategy", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
-                "diff_ci_high", "unpaired_ci_low", "unpaired_ci_high", "verdict",
-                "replications_needed"):
+    for col in (
+        "strategy",
+        "metric",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff",
+        "diff_ci_low",
+        "diff_ci_high",
+        "unpaired_ci_low",
+        "unpaired_ci_high",
+        "verdict",
+        "replications_needed",
+    ):
         assert col in csv.columns
     assert set(csv["strategy"]) == {"status_quo", "premium"}
 
@@ -290,8 +333,7 @@ def test_cli_records_failures(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "warning" in err and "'premium'" in err and "seed 2" in err and "boom" in err
     failures = json.loads((out / "failures.json").read_text())["failures"]
-    assert [(f["strategy"], f["seed"], f["message"]) for f in failures] == [
-        ("premium", 2, "boom")]
+    assert [(f["strategy"], f["seed"], f["message"]) for f in failures] == [("premium", 2, "boom")]
 
 
 def test_cli_user_errors_are_one_line(tmp_path, capsys):

@@ -15,8 +15,17 @@ from simulator.scenario import load_yaml, resolve, strategy_names
 from .conftest import shipped_scenarios, small
 
 SUMMARY_KEYS = {
-    "customers_active", "customers_acquired", "customers_lapsed", "retention_rate_annual", "nps",
-    "satisfaction_mean", "revenue", "gross_margin", "programme_cost", "net_margin", "clv_mean",
+    "customers_active",
+    "customers_acquired",
+    "customers_lapsed",
+    "retention_rate_annual",
+    "nps",
+    "satisfaction_mean",
+    "revenue",
+    "gross_margin",
+    "programme_cost",
+    "net_margin",
+    "clv_mean",
 }
 
 
@@ -97,7 +106,12 @@ def test_revenue_identities(coffee):
     m = res.metrics[(res.metrics["segment"] == "") & (res.metrics["tier"] == "")]
     daily = m.pivot(index="day", columns="metric", values="value")
     assert daily["revenue"].sum() == pytest.approx(res.summary["revenue"])
-    net = daily["gross_margin"] - daily["programme_cost"] - daily["service_cost"] - daily["acquisition_cost"]
+    net = (
+        daily["gross_margin"]
+        - daily["programme_cost"]
+        - daily["service_cost"]
+        - daily["acquisition_cost"]
+    )
     assert np.allclose(daily["net_margin"], net)
     # Stock-flow: active(t) = active(t-1) + acquired + won back - defected - left.
     flow = daily["acquired"] + daily["won_back"] - daily["defected"] - daily["left_category"]
@@ -118,14 +132,21 @@ def test_run_failure_names_scenario_strategy_and_seed(coffee, monkeypatch):
         raise FloatingPointError("overflow in hazard")
 
     monkeypatch.setattr(LoyaltyModel, "_winback", boom)
-    with pytest.raises(RunError, match=r"run coffee_chain / strategy 'premium' / seed 9: FloatingPointError"):
+    with pytest.raises(
+        RunError, match=r"run coffee_chain / strategy 'premium' / seed 9: FloatingPointError"
+    ):
         run(small(coffee, customers=300, days=2), strategy="premium", seed=9)
 
 
 def test_modules_switch_mechanisms_off(coffee):
     sc = small(coffee, customers=2000, days=40)
-    sc["modules"] = {"satisfaction": False, "defection": False, "word_of_mouth": False,
-                     "acquisition": False, "complaints": False}
+    sc["modules"] = {
+        "satisfaction": False,
+        "defection": False,
+        "word_of_mouth": False,
+        "acquisition": False,
+        "complaints": False,
+    }
     model, _ = build_model(sc, seed=4)
     s0 = model.pop.satisfaction.copy()
     for _ in range(40):

@@ -16,7 +16,9 @@ from simulator.ifrs15 import (
 
 def test_allocation_by_relative_standalone_selling_price():
     # 100,000 of sales earn 10,000 points worth 1 each, 97% expected to be redeemed.
-    assert allocate_to_points(100_000, 10_000, 1.0, 0.97) == pytest.approx(100_000 * 9_700 / 109_700)
+    assert allocate_to_points(100_000, 10_000, 1.0, 0.97) == pytest.approx(
+        100_000 * 9_700 / 109_700
+    )
     assert round(allocate_to_points(100_000, 10_000, 1.0, 0.97)) == 8_842
 
 
@@ -49,8 +51,14 @@ def test_validation_messages():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 1e5), st.integers(0, 5_000), st.integers(0, 5_000),
-                          st.floats(0.05, 1.0)), max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 1e5), st.integers(0, 5_000), st.integers(0, 5_000), st.floats(0.05, 1.0)
+        ),
+        max_size=30,
+    )
+)
 def test_ledger_properties(steps):
     led = DeferredRevenueLedger()
     released = 0.0

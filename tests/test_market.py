@@ -12,8 +12,14 @@ from simulator.scenario import load_yaml
 
 from .conftest import SCENARIOS, small
 
-BEHAVIOUR_OFF = {"satisfaction": False, "defection": False, "winback": False, "programme": False,
-                 "competition": False, "complaints": False}
+BEHAVIOUR_OFF = {
+    "satisfaction": False,
+    "defection": False,
+    "winback": False,
+    "programme": False,
+    "competition": False,
+    "complaints": False,
+}
 
 
 def _series(res, name):
@@ -31,8 +37,12 @@ def test_fact_5_bass_diffusion_half_time():
             "network": {"kind": "fully_mixed"},
             "acquisition": {"p_ext": 0.03, "q_int": 0.38},
             # Every adopter recommends (satisfaction off); no talk beyond the Bass term.
-            "word_of_mouth": {"promoter_rate": 0, "passive_rate": 0, "detractor_rate": 0,
-                              "referral_rate": 0},
+            "word_of_mouth": {
+                "promoter_rate": 0,
+                "passive_rate": 0,
+                "detractor_rate": 0,
+                "referral_rate": 0,
+            },
         },
         "modules": BEHAVIOUR_OFF,
         "run": {"customers": 4000, "days": 3000},
@@ -79,7 +89,9 @@ def test_fact_10_recovery_paradox_raises_satisfaction_not_repurchase():
         if d <= 200:
             sat_prev[d] = prev
             # Visitors today with no failure today or in the memory window before.
-            visitors[d] = (p.last_focal_day == d) & ((p.last_failure_day < 0) | (p.last_failure_day < d - 180))
+            visitors[d] = (p.last_focal_day == d) & (
+                (p.last_failure_day < 0) | (p.last_failure_day < d - 180)
+            )
             if model.recoveries and model.recoveries[-1][0] == d:
                 after[d] = p.satisfaction[model.recoveries[-1][1]].copy()
         prev = p.satisfaction.copy()
@@ -116,7 +128,11 @@ def test_competitor_offer_lowers_focal_share_while_it_runs_then_fades():
     a = run(_offer_scenario(False), seed=2).metric("market_share")
     b = run(_offer_scenario(True), seed=2).metric("market_share")
     diff = b - a
-    before, during, after = diff.loc[30:89].mean(), diff.loc[100:180].mean(), diff.loc[280:365].mean()
+    before, during, after = (
+        diff.loc[30:89].mean(),
+        diff.loc[100:180].mean(),
+        diff.loc[280:365].mean(),
+    )
     assert abs(before) < 0.005  # common random numbers: identical until the offer
     assert during < -0.02
     assert after > during / 2  # the effect fades once the offer ends
@@ -132,9 +148,9 @@ def test_fewer_handlers_longer_waits_lower_satisfaction():
         waits.append(res.summary["complaint_wait_mean"])
         c = res.customers
         sats.append(c.loc[c["complaints"] > 0, "satisfaction"].mean())
-    assert all(w1 >= w2 for w1, w2 in zip(waits, waits[1:])), waits
+    assert all(w1 >= w2 for w1, w2 in zip(waits, waits[1:], strict=False)), waits
     assert waits[0] > 2 * waits[-1] + 1e-9
-    assert all(s1 <= s2 + 1e-9 for s1, s2 in zip(sats, sats[1:])), sats
+    assert all(s1 <= s2 + 1e-9 for s1, s2 in zip(sats, sats[1:], strict=False)), sats
     assert sats[-1] > sats[0]
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.mechanisms import acquisition, campaigns, choice, complaints, defection, points
-from simulator.mechanisms import purchase, satisfaction, tiers
+from simulator.mechanisms import (
+    acquisition,
+    campaigns,
+    choice,
+    complaints,
+    defection,
+    points,
+    purchase,
+    satisfaction,
+    tiers,
+)
 from simulator.mechanisms import word_of_mouth as wom
 
 
@@ -22,7 +31,9 @@ def test_goal_gradient_shortens_last_interval_by_about_a_fifth():
     first = 1 / purchase.goal_gradient_multiplier(np.array([0.0]), 0.28)
     last = 1 / purchase.goal_gradient_multiplier(np.array([0.8]), 0.28)
     assert 0.15 < 1 - (last / first)[0] < 0.25
-    assert purchase.goal_gradient_multiplier(np.array([5.0]), 0.28)[0] == pytest.approx(np.exp(0.28))
+    assert purchase.goal_gradient_multiplier(np.array([5.0]), 0.28)[0] == pytest.approx(
+        np.exp(0.28)
+    )
 
 
 def test_points_pressure_only_near_review_and_when_reachable():
@@ -55,7 +66,9 @@ def test_sample_choice_matches_probabilities():
 def test_calibrated_constants_reproduce_shares_and_skip():
     rng = np.random.default_rng(1)
     base = rng.normal(size=(3000, 3))
-    asc = choice.calibrate_constants(base, np.ones_like(base, bool), np.array([0.3, 0.45, 0.25]), 0.05)
+    asc = choice.calibrate_constants(
+        base, np.ones_like(base, bool), np.array([0.3, 0.45, 0.25]), 0.05
+    )
     u = np.concatenate([base + asc, np.zeros((3000, 1))], axis=1)
     shares = choice.choice_probabilities(u, np.ones_like(u, bool)).mean(axis=0)
     assert np.allclose(shares, [0.285, 0.4275, 0.2375, 0.05], atol=1e-6)
@@ -72,8 +85,9 @@ def test_price_elasticity_at_default_beta():
     # -beta_P (1 - share) = -2.62 at a 30% share (Bijmolt et al. 2005).
     u = np.array([[0.0, np.log(0.7 / 0.3)]])
     base = choice.choice_probabilities(np.c_[u, [[-50.0]]], np.ones((1, 3), bool))[0, 0]
-    bumped = choice.choice_probabilities(np.c_[u + [[-3.74 * np.log(1.0001), 0]], [[-50.0]]],
-                                         np.ones((1, 3), bool))[0, 0]
+    bumped = choice.choice_probabilities(
+        np.c_[u + [[-3.74 * np.log(1.0001), 0]], [[-50.0]]], np.ones((1, 3), bool)
+    )[0, 0]
     assert (bumped / base - 1) / 0.0001 == pytest.approx(-2.62, abs=0.03)
 
 
@@ -88,8 +102,8 @@ def _s(expectation, quality=7.0):
 def test_stylized_fact_2_asymmetry(x):
     """Fact 2: -x moves s 1.5-3 times as much as +x; +2x moves it less than twice +x."""
     neutral = _s(7.0)
-    gain = _s(7.0 - x) - neutral   # quality above expectation by x
-    loss = neutral - _s(7.0 + x)   # quality below expectation by x
+    gain = _s(7.0 - x) - neutral  # quality above expectation by x
+    loss = neutral - _s(7.0 + x)  # quality below expectation by x
     assert 1.5 <= loss / gain <= 3.0
     gain2 = _s(7.0 - 2 * x) - neutral
     assert gain2 < 2 * gain
@@ -102,8 +116,12 @@ def test_value_function_shape():
 
 
 def test_price_disconfirmation_rewards_a_lower_price():
-    lower = satisfaction.transaction_satisfaction(np.array([7.0]), np.array([7.0]), np.array([1.0]), np.array([0.9]))
-    higher = satisfaction.transaction_satisfaction(np.array([7.0]), np.array([7.0]), np.array([1.0]), np.array([1.1]))
+    lower = satisfaction.transaction_satisfaction(
+        np.array([7.0]), np.array([7.0]), np.array([1.0]), np.array([0.9])
+    )
+    higher = satisfaction.transaction_satisfaction(
+        np.array([7.0]), np.array([7.0]), np.array([1.0]), np.array([1.1])
+    )
     assert lower[0] > 7.0 > higher[0]
 
 
@@ -113,7 +131,9 @@ def test_satisfaction_is_clipped_and_smoothed():
 
 
 def test_failure_subtracts_quality():
-    q = satisfaction.experienced_quality(8.7, np.zeros(2), 0.0, np.zeros(2), np.array([False, True]), 3.0)
+    q = satisfaction.experienced_quality(
+        8.7, np.zeros(2), 0.0, np.zeros(2), np.array([False, True]), 3.0
+    )
     assert q.tolist() == pytest.approx([8.7, 5.7])
 
 
@@ -148,8 +168,16 @@ def test_switching_costs_and_referral_damp_hazard():
     base = _h([6.0])[0]
     sc = defection.switching_cost(np.array([365.0]), 0.0)
     assert sc[0] == pytest.approx(0.3 + 0.5 * (1 - np.exp(-1)))
-    damped = defection.defection_hazard(np.array([6.0]), sc, h_min=0.0002, h_max=0.01, k_s=2.0,
-                                        s50=6.0, intensity=0.5, referral_factor=0.82)
+    damped = defection.defection_hazard(
+        np.array([6.0]),
+        sc,
+        h_min=0.0002,
+        h_max=0.01,
+        k_s=2.0,
+        s50=6.0,
+        intensity=0.5,
+        referral_factor=0.82,
+    )
     assert damped[0] == pytest.approx(base * np.exp(-sc[0]) * 0.82)
 
 
@@ -160,8 +188,13 @@ def test_winback_hazard():
 
 # --------------------------------------------------------------- complaints (3.3)
 def test_complaint_probability():
-    p = complaints.complaint_probability(np.array([3.0, 3.0, 5.0]), np.array([False, True, True]),
-                                         threshold=4, rate=0.04, rate_after_failure=0.3)
+    p = complaints.complaint_probability(
+        np.array([3.0, 3.0, 5.0]),
+        np.array([False, True, True]),
+        threshold=4,
+        rate=0.04,
+        rate_after_failure=0.3,
+    )
     assert p.tolist() == [0.04, 0.3, 0.0]
 
 
@@ -178,9 +211,16 @@ def test_talk_rates_by_class():
     n = 400_000
     rng = np.random.default_rng(2)
     ltr = np.repeat(np.array([3, 8, 10], dtype=np.int8), n)
-    v = wom.talk(ltr, rng.random(3 * n), rng.random(3 * n), promoter_rate=0.015,
-                 passive_rate=0.004, passive_positive=0.7, detractor_rate=0.03)
-    det, pas, pro = v[:n], v[n:2 * n], v[2 * n:]
+    v = wom.talk(
+        ltr,
+        rng.random(3 * n),
+        rng.random(3 * n),
+        promoter_rate=0.015,
+        passive_rate=0.004,
+        passive_positive=0.7,
+        detractor_rate=0.03,
+    )
+    det, pas, pro = v[:n], v[n : 2 * n], v[2 * n :]
     assert (det != 0).mean() == pytest.approx(0.03, rel=0.05) and np.all(det <= 0)
     assert (pro != 0).mean() == pytest.approx(0.015, rel=0.05) and np.all(pro >= 0)
     assert (pas > 0).sum() / (pas != 0).sum() == pytest.approx(0.7, abs=0.03)
@@ -220,7 +260,9 @@ def test_bucket_layout_and_fifo():
 
 def test_earned_points_are_whole_and_rewards_chosen():
     assert points.earned_points(np.array([9.99, 10.0]), 1.0, 1.5).tolist() == [14, 15]
-    assert points.choose_reward(np.array([49, 50, 120, 1000]), np.array([50, 100, 500])).tolist() == [-1, 0, 1, 2]
+    assert points.choose_reward(
+        np.array([49, 50, 120, 1000]), np.array([50, 100, 500])
+    ).tolist() == [-1, 0, 1, 2]
     assert points.breakage_rate(70, 30) == pytest.approx(0.3)
 
 
@@ -244,14 +286,23 @@ def test_review_and_demotion_penalty():
     assert tiers.review_level(cur, qual, soft_landing=False).tolist() == [0, 1, 1]
     pen = tiers.demotion_penalty(np.array([0.5]), np.array([180]), factor=2.0)
     assert pen[0] == pytest.approx(0.5)
-    assert tiers.qualified_level(np.array([0, 100, 600]), np.array([100.0, 500.0])).tolist() == [0, 1, 2]
+    assert tiers.qualified_level(np.array([0, 100, 600]), np.array([100.0, 500.0])).tolist() == [
+        0,
+        1,
+        2,
+    ]
 
 
 def test_campaign_targeting():
     mask = campaigns.target_mask(
-        segment=np.array([0, 1, 1]), segment_codes=[1], tier=None, tier_codes=None,
-        satisfaction=np.array([5.0, 5.0, 8.0]), max_satisfaction=6.0,
-        days_since_visit=np.array([0, 40, 40]), min_days_since_visit=30,
+        segment=np.array([0, 1, 1]),
+        segment_codes=[1],
+        tier=None,
+        tier_codes=None,
+        satisfaction=np.array([5.0, 5.0, 8.0]),
+        max_satisfaction=6.0,
+        days_since_visit=np.array([0, 40, 40]),
+        min_days_since_visit=30,
         eligible=np.ones(3, bool),
     )
     assert mask.tolist() == [False, True, False]

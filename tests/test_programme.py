@@ -18,8 +18,14 @@ def monthly_retail(**programme) -> dict:
     return {
         "name": "monthly_retail",
         "market": {
-            "segments": [{"name": "shoppers", "share": 1.0, "purchase": {"r": 2.0, "alpha": 56.0},
-                          "dropout": {"a": 1.0, "b": 199.0}}],
+            "segments": [
+                {
+                    "name": "shoppers",
+                    "share": 1.0,
+                    "purchase": {"r": 2.0, "alpha": 56.0},
+                    "dropout": {"a": 1.0, "b": 199.0},
+                }
+            ],
             "competitors": [{"name": "Rival", "market_share": 0.5}],
             "initial": {"active": 0.5, "lapsed": 0.0},
         },
@@ -39,27 +45,41 @@ tier_levels = st.lists(
 @given(
     points_per_unit=st.floats(0.0, 5.0),
     reward_points=st.lists(st.integers(1, 300), min_size=1, max_size=3),
-    expiry=st.sampled_from([{"kind": "none"}, {"kind": "rolling", "days": 20},
-                            {"kind": "rolling", "days": 95}, {"kind": "calendar", "day_of_year": 30}]),
+    expiry=st.sampled_from(
+        [
+            {"kind": "none"},
+            {"kind": "rolling", "days": 20},
+            {"kind": "rolling", "days": 95},
+            {"kind": "calendar", "day_of_year": 30},
+        ]
+    ),
     redeem=st.floats(0.0, 1.0),
     signup=st.integers(0, 50),
     levels=tier_levels,
     bonus=st.booleans(),
     seed=st.integers(0, 10_000),
 )
-def test_points_identity_holds_every_day(points_per_unit, reward_points, expiry, redeem, signup,
-                                         levels, bonus, seed):
+def test_points_identity_holds_every_day(
+    points_per_unit, reward_points, expiry, redeem, signup, levels, bonus, seed
+):
     """issued = redeemed + expired + outstanding exactly, every day; no balance negative."""
     levels = sorted(levels, key=lambda t: t["threshold"])
-    levels = [{**t, "name": f"t{i}", "threshold": t["threshold"] * (i + 1)} for i, t in enumerate(levels)]
+    levels = [
+        {**t, "name": f"t{i}", "threshold": t["threshold"] * (i + 1)} for i, t in enumerate(levels)
+    ]
     sc = load_yaml(SCENARIOS / "coffee_chain.yaml")
     sc["firm"]["programme"] = {
         "points_per_unit": points_per_unit,
         "rewards": [{"points": p, "value": p / 50} for p in reward_points],
-        "expiry": expiry, "redeem_probability": redeem, "signup_bonus": signup,
-        "enrol_probability": 0.3, "enrol_all_at_start": True,
+        "expiry": expiry,
+        "redeem_probability": redeem,
+        "signup_bonus": signup,
+        "enrol_probability": 0.3,
+        "enrol_all_at_start": True,
         "tiers": {"levels": levels, "review_every_days": 25},
-        "campaigns": [{"name": "b", "kind": "bonus_points", "start": 5, "end": 20, "reach": 0.5}] if bonus else [],
+        "campaigns": [{"name": "b", "kind": "bonus_points", "start": 5, "end": 20, "reach": 0.5}]
+        if bonus
+        else [],
     }
     sc["run"] = {"customers": 300, "days": 70}
     model, _ = build_model(sc, seed=seed)
@@ -72,9 +92,15 @@ def test_points_identity_holds_every_day(points_per_unit, reward_points, expiry,
         assert bal.min() >= 0 and prog.buckets.min() >= 0
         assert np.array_equal(prog.buckets.sum(axis=1), bal)
     daily = model.metrics.frame()
-    tot = daily[(daily["segment"] == "") & (daily["tier"] == "")].pivot(index="day", columns="metric", values="value")
-    assert (tot["points_issued"].cumsum() - tot["points_redeemed"].cumsum() - tot["points_expired"].cumsum()
-            == tot["points_outstanding"]).all()
+    tot = daily[(daily["segment"] == "") & (daily["tier"] == "")].pivot(
+        index="day", columns="metric", values="value"
+    )
+    assert (
+        tot["points_issued"].cumsum()
+        - tot["points_redeemed"].cumsum()
+        - tot["points_expired"].cumsum()
+        == tot["points_outstanding"]
+    ).all()
 
 
 def test_expiry_lapses_old_points_first():
@@ -116,8 +142,10 @@ def test_fact_4_goal_gradient():
     sc = load_yaml(SCENARIOS / "coffee_chain.yaml")
     sc["market"]["initial"] = {"active": 0.8, "lapsed": 0.0}
     sc["firm"]["programme"] = {
-        "enrol_all_at_start": True, "points_per_unit": 1.0,
-        "rewards": [{"points": 40, "value": 1.0}], "expiry": {"kind": "none"},
+        "enrol_all_at_start": True,
+        "points_per_unit": 1.0,
+        "rewards": [{"points": 40, "value": 1.0}],
+        "expiry": {"kind": "none"},
     }
     sc["schedule"] = []
     sc["run"] = {"customers": 30_000, "days": 365}
@@ -156,7 +184,10 @@ def test_fact_4_goal_gradient():
             start = None
     assert len(first) > 2000
     shorter = 1 - np.mean(last) / np.mean(first)
-    print(f"goal gradient: last interval {shorter:.1%} shorter, cycles={len(first)}, after={np.mean(after_red):.2f} before={np.mean(before_red):.2f}")
+    print(
+        f"goal gradient: last interval {shorter:.1%} shorter, cycles={len(first)}, "
+        f"after={np.mean(after_red):.2f} before={np.mean(before_red):.2f}"
+    )
     assert 0.12 <= shorter <= 0.28, shorter
     assert np.mean(after_red) > np.mean(before_red)
 
@@ -174,9 +205,13 @@ def _demotion_run(effect: bool, seed: int = 3):
         model.step()
     tier_before = p.extra["tier"].copy()
     sow = p.focal_visits / np.maximum(p.purchases - 1, 1)
-    before = {"rate": p.rate.copy(), "sow": sow, "visits": p.focal_visits.copy(),
-              "promoted": p.extra["ever_promoted"].copy(),
-              "active": p.alive & (p.relationship == 1) & p.member}
+    before = {
+        "rate": p.rate.copy(),
+        "sow": sow,
+        "visits": p.focal_visits.copy(),
+        "promoted": p.extra["ever_promoted"].copy(),
+        "active": p.alive & (p.relationship == 1) & p.member,
+    }
     model.step()  # the review runs at the start of day 366
     demoted = before["active"] & (p.extra["tier"] < tier_before)
     never = before["active"] & ~before["promoted"] & (tier_before == 0) & (p.extra["tier"] == 0)
@@ -224,8 +259,9 @@ def test_light_and_moderate_buyers_raise_frequency_heavy_claim_rewards():
     mean); no rule names buyer types."""
     sc = load_yaml(SCENARIOS / "grocery_points.yaml")
     sc["firm"]["programme"].update(enrol_probability=0.0, enrol_all_at_start=False)
-    sc["schedule"] = [{"day": 91, "set": {"firm.programme.enrol_probability": 1.0},
-                       "label": "card launch"}]
+    sc["schedule"] = [
+        {"day": 91, "set": {"firm.programme.enrol_probability": 1.0}, "label": "card launch"}
+    ]
     sc["run"] = {"customers": 40_000, "days": 180}
     model, _ = build_model(sc, seed=2)
     p = model.pop
@@ -237,7 +273,9 @@ def test_light_and_moderate_buyers_raise_frequency_heavy_claim_rewards():
     post = p.focal_visits - pre
     joined = p.member & (pre > 0)
     group = np.digitize(pre, np.quantile(pre[joined], [1 / 3, 2 / 3]))
-    ratio = [post[joined & (group == g)].mean() / pre[joined & (group == g)].mean() for g in range(3)]
+    ratio = [
+        post[joined & (group == g)].mean() / pre[joined & (group == g)].mean() for g in range(3)
+    ]
     rewards = p.extra["rewards_redeemed"]
     heavy_share = rewards[joined & (group == 2)].sum() / rewards[joined].sum()
     assert ratio[0] > 1.3 and ratio[1] > 1.05, ratio

@@ -17,7 +17,7 @@ from simulator.scenario import load_yaml
 ROOT = Path(__file__).resolve().parent.parent
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
 CHECK = ROOT / "scripts" / "check_report_chromium.py"
-ODD = "<b>odd & \"name\"</b>"
+ODD = '<b>odd & "name"</b>'
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,13 @@ def comparison():
     mapping = load_yaml(COFFEE)
     # A strategy name full of HTML: every piece of text must come out escaped.
     mapping["strategies"][ODD] = {"firm.price": 1.03}
-    return run_comparison(mapping, ["status_quo", "loyalty_card", ODD], 4, jobs=1,
-                          overrides={"run.customers": 1200, "run.days": 60})
+    return run_comparison(
+        mapping,
+        ["status_quo", "loyalty_card", ODD],
+        4,
+        jobs=1,
+        overrides={"run.customers": 1200, "run.days": 60},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +57,14 @@ def test_report_escapes_text(page):
 
 
 def test_report_sections(page, comparison):
-    for heading in ("Executive summary", "Key figures", "Over time", "Satisfaction",
-                    "By segment", "Assumptions"):
+    for heading in (
+        "Executive summary",
+        "Key figures",
+        "Over time",
+        "Satisfaction",
+        "By segment",
+        "Assumptions",
+    ):
         assert heading in page
     assert "95% CI" in page and "status_quo" in page
     assert 'class="v v-' in page  # coloured verdicts
@@ -70,8 +81,9 @@ def test_executive_summary_names_the_best_strategy(comparison):
     nm = t[t["metric"] == "net_margin"].sort_values("mean")
     best = nm.iloc[-1]["strategy"]
     assert best in findings["net_margin"].text
-    assert "vs status_quo" in findings["net_margin"].text or "baseline" in findings[
-        "net_margin"].text
+    assert (
+        "vs status_quo" in findings["net_margin"].text or "baseline" in findings["net_margin"].text
+    )
     assert "95% CI" in findings["net_margin"].text
     # Lower is better for programme cost: the no-programme baseline wins it.
     assert findings["programme_cost"].text.startswith("the baseline status_quo is best")
@@ -102,9 +114,27 @@ def test_failures_appear_in_the_report(comparison, tmp_path):
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("runs") / "run"
-    assert main(["run", str(COFFEE), "--strategy", "loyalty_card", "--seed", "3", "--quiet",
-                 "--no-plots", "--set", "run.customers=1000", "--set", "run.days=50",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(COFFEE),
+                "--strategy",
+                "loyalty_card",
+                "--seed",
+                "3",
+                "--quiet",
+                "--no-plots",
+                "--set",
+                "run.customers=1000",
+                "--set",
+                "run.days=50",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -152,17 +182,23 @@ def test_report_renders_in_chromium(comparison, tmp_path, chromium):
     report = tmp_path / "report.html"
     report.write_text(render_html(comparison), encoding="utf-8")
     shot = tmp_path / "report.png"
-    proc = subprocess.run([sys.executable, str(CHECK), str(report), "--screenshot", str(shot)],
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, str(CHECK), str(report), "--screenshot", str(shot)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert shot.stat().st_size > 20_000
 
 
 def test_chromium_check_catches_console_errors(tmp_path, chromium):
     bad = tmp_path / "bad.html"
-    bad.write_text("<!DOCTYPE html><html><body><p>x</p>"
-                   "<script>undefinedFunction();</script></body></html>")
-    proc = subprocess.run([sys.executable, str(CHECK), str(bad)], capture_output=True,
-                          text=True, timeout=180)
+    bad.write_text(
+        "<!DOCTYPE html><html><body><p>x</p><script>undefinedFunction();</script></body></html>"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(CHECK), str(bad)], capture_output=True, text=True, timeout=180
+    )
     assert proc.returncode == 1
     assert "Uncaught" in proc.stdout or "CONSOLE" in proc.stdout

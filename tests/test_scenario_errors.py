@@ -19,16 +19,31 @@ CASES = [
     ("python_tag.yaml", r"line 1: YAML tag not allowed .*plain data only"),
     ("empty.yaml", r"the file is empty; expected a mapping"),
     ("not_mapping.yaml", r"expected a mapping of sections at the top level, got list"),
-    ("unknown_key.yaml", r"market -> competitve_intensity: unknown key .*did you mean 'competitive_intensity'"),
-    ("unknown_nested_key.yaml", r"market -> segments -> 0 -> purchase -> alpah: .*did you mean 'alpha'"),
+    (
+        "unknown_key.yaml",
+        r"market -> competitve_intensity: unknown key .*did you mean 'competitive_intensity'",
+    ),
+    (
+        "unknown_nested_key.yaml",
+        r"market -> segments -> 0 -> purchase -> alpah: .*did you mean 'alpha'",
+    ),
     ("wrong_type.yaml", r"run -> days: Input should be a valid integer.*got 'many'"),
     ("out_of_range.yaml", r"run -> customers: Input should be greater than or equal to 1, got -5"),
     ("shares_not_one.yaml", r"market: segment shares must sum to 1, got 0.8"),
-    ("market_shares.yaml", r"market -> competitors: firm.market_share plus .* must sum to 1, got 0.8"),
+    (
+        "market_shares.yaml",
+        r"market -> competitors: firm.market_share plus .* must sum to 1, got 0.8",
+    ),
     ("schedule_bad_key.yaml", r"schedule -> 0 -> set: firm -> qualty: .*did you mean 'quality'"),
-    ("strategy_bad_value.yaml", r"strategies -> a -> firm -> price: Input should be greater than 0, got -1"),
+    (
+        "strategy_bad_value.yaml",
+        r"strategies -> a -> firm -> price: Input should be greater than 0, got -1",
+    ),
     ("missing_name.yaml", r"name: required key is missing"),
-    ("tiers_not_increasing.yaml", r"firm -> programme -> tiers: tier thresholds must be strictly increasing"),
+    (
+        "tiers_not_increasing.yaml",
+        r"firm -> programme -> tiers: tier thresholds must be strictly increasing",
+    ),
 ]
 
 
@@ -58,7 +73,9 @@ def test_missing_file():
 
 
 def test_unknown_strategy(coffee):
-    with pytest.raises(ScenarioError, match=r"strategies: unknown strategy 'premum'.*did you mean 'premium'"):
+    with pytest.raises(
+        ScenarioError, match=r"strategies: unknown strategy 'premum'.*did you mean 'premium'"
+    ):
         resolve(coffee, strategy="premum", source="coffee.yaml")
 
 
@@ -83,7 +100,8 @@ def test_cli_exit_code_two_no_traceback_nothing_written(fixture, tmp_path):
     out = tmp_path / "run"
     proc = subprocess.run(
         [sys.executable, "-m", "simulator.cli", "run", str(BROKEN / fixture), "--out", str(out)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
@@ -95,11 +113,18 @@ def test_cli_exit_code_two_no_traceback_nothing_written(fixture, tmp_path):
 def test_cli_missing_file_and_unknown_strategy(tmp_path):
     for args, needle in (
         (["run", str(tmp_path / "missing.yaml")], "missing.yaml: file not found"),
-        (["run", str(SCENARIOS / "coffee_chain.yaml"), "--strategy", "nope"], "unknown strategy 'nope'"),
+        (
+            ["run", str(SCENARIOS / "coffee_chain.yaml"), "--strategy", "nope"],
+            "unknown strategy 'nope'",
+        ),
         (["validate", str(tmp_path / "missing.yaml")], "file not found"),
     ):
-        proc = subprocess.run([sys.executable, "-m", "simulator.cli", *args], capture_output=True,
-                              text=True, cwd=tmp_path)
+        proc = subprocess.run(
+            [sys.executable, "-m", "simulator.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
         assert proc.returncode == 2, proc.stderr
         assert needle in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "results").exists()

@@ -27,8 +27,13 @@ def test_fact_1_nested_bgnbd(seed):
     assert first.max() <= 84
     repeaters = tx.groupby("customer_id")["day"].nunique() > 1
     assert repeaters.mean() == pytest.approx(0.40, abs=0.03)
-    rfm = rfm_summary(tx["customer_id"].to_numpy(), tx["day"].to_numpy(), tx["spend"].to_numpy(),
-                      observation_end=273, time_unit=7.0)
+    rfm = rfm_summary(
+        tx["customer_id"].to_numpy(),
+        tx["day"].to_numpy(),
+        tx["spend"].to_numpy(),
+        observation_end=273,
+        time_unit=7.0,
+    )
     fit = fit_bgnbd(rfm["frequency"].to_numpy(), rfm["recency"].to_numpy(), rfm["T"].to_numpy())
     assert 0.21 <= fit["r"] <= 0.28
     assert 3.4 <= fit["alpha"] <= 5.7

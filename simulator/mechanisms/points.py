@@ -29,7 +29,9 @@ def earned_points(spend: np.ndarray, rate: float, multiplier: np.ndarray | float
     return np.floor(np.asarray(spend) * rate * multiplier + 1e-9).astype(np.int64)
 
 
-def deduct_fifo(buckets: np.ndarray, rows: np.ndarray, amount: np.ndarray, order: np.ndarray) -> None:
+def deduct_fifo(
+    buckets: np.ndarray, rows: np.ndarray, amount: np.ndarray, order: np.ndarray
+) -> None:
     """Remove ``amount`` points from each row's buckets, oldest first, in place.
 
     Parameters

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def value_function(x: np.ndarray, loss_aversion: float = 2.25, curvature: float = 0.88) -> np.ndarray:
+def value_function(
+    x: np.ndarray, loss_aversion: float = 2.25, curvature: float = 0.88
+) -> np.ndarray:
     """Prospect-theory value: ``x**c`` for gains, ``-lambda * (-x)**c`` for losses.
 
     References

@@ -11,7 +11,11 @@ import numpy as np
 
 
 def status_values(
-    share_at_or_above: np.ndarray, has_status: np.ndarray, *, sigma0: float = 0.5, dilution: float = 0.3
+    share_at_or_above: np.ndarray,
+    has_status: np.ndarray,
+    *,
+    sigma0: float = 0.5,
+    dilution: float = 0.3,
 ) -> np.ndarray:
     """Status of each tier level (index 0 = base tier, which has none).
 
@@ -43,17 +47,19 @@ def qualified_level(qualifying: np.ndarray, thresholds: np.ndarray) -> np.ndarra
     return np.searchsorted(thresholds, qualifying, side="right").astype(np.int8)
 
 
-def review_level(
-    current: np.ndarray, qualified: np.ndarray, *, soft_landing: bool
-) -> np.ndarray:
+def review_level(current: np.ndarray, qualified: np.ndarray, *, soft_landing: bool) -> np.ndarray:
     """Level after a review: keep or rise to the qualified level; demote, one step at most
     with a soft landing."""
     if soft_landing:
-        return np.where(qualified < current, current - 1, np.maximum(current, qualified)).astype(np.int8)
+        return np.where(qualified < current, current - 1, np.maximum(current, qualified)).astype(
+            np.int8
+        )
     return qualified.astype(np.int8)
 
 
-def demotion_penalty(lost_status: np.ndarray, days_since: np.ndarray, *, factor: float, half_life: float = 180.0) -> np.ndarray:
+def demotion_penalty(
+    lost_status: np.ndarray, days_since: np.ndarray, *, factor: float, half_life: float = 180.0
+) -> np.ndarray:
     """Utility penalty after a demotion: ``factor * lost status``, halving every 180 days.
 
     References
