@@ -137,7 +137,9 @@ class LoyaltyModel(mesa.Model):
         self.offers.schedule()
         self._no_entry = not self.pop.entry_day.any()
         self._base_occasion = purchase.occasion_probability(self.pop.rate).astype(np.float32)
-        self.cohort_start = (self.pop.relationship == ACTIVE) & self.pop.alive
+        # The retention cohort: active customers at the start, or at their entry for
+        # customers who enter the market later (CDNOW-style acquisition cohorts).
+        self.cohort_start = self.pop.relationship == ACTIVE
         self.record_day(0)
         self.programme.settle_opening()
 

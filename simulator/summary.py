@@ -51,7 +51,8 @@ def summarise(model: LoyaltyModel, metrics: pd.DataFrame) -> dict[str, Any]:
         "customers_left_category": int(t["left_category"]),
         "customers_won_back": int(t["won_back"]),
         "retention_rate": float(ret),
-        "retention_rate_annual": float(ret ** (365.0 / days)) if ret == ret and ret > 0 else 0.0,
+        # Annualised from the run's length (noisy for runs much shorter than a year).
+        "retention_rate_annual": float(ret ** (365.0 / days)) if ret == ret else float("nan"),
         "churn_monthly": monthly_churn(metrics),
         "nps": expected_nps(p.satisfaction[active], model.config.market.word_of_mouth.ltr_noise),
         "satisfaction_mean": float(p.satisfaction[active].mean()) if active.any() else float("nan"),
