@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-import shutil
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -33,7 +32,7 @@ import yaml
 
 from . import runner
 from . import scenario as scenario_io
-from .errors import LoyaltySimError, OutputError, RunError, ScenarioError
+from .errors import LoyaltySimError, RunError, ScenarioError
 from .metrics import DIRECTION
 from .stats import comparison_table
 
@@ -604,21 +603,11 @@ def write_comparison(result: ComparisonResult, out: str | Path | None = None) ->
     OutputError
         If ``out`` exists already or cannot be created.
     """
-    from .output import write_json
+    from .output import staged_directory, write_json
     from .report import write_report
 
     target = Path(out) if out is not None else default_compare_dir(result.scenario)
-    if target.exists():
-        raise OutputError(f"{target}: directory exists already; choose another --out")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = target.parent / f".{target.name}.partial-{os.getpid()}"
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir()
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot create the directory ({exc.strerror})") from None
-    try:
+    with staged_directory(target, what="directory") as staging:
         result.tidy().to_parquet(staging / "comparison.parquet", index=False)
         result.table.to_csv(staging / "comparison.csv", index=False)
         write_json(staging / "metadata.json", result.metadata)
@@ -628,20 +617,6 @@ def write_comparison(result: ComparisonResult, out: str | Path | None = None) ->
             )
         (staging / "comparison.resolved.yaml").write_text(_resolved_yaml(result))
         write_report(result, staging / "report.html")
-        # Renaming onto an empty directory would succeed on POSIX: check once more so a
-        # directory made during a long comparison is never replaced.
-        if target.exists():
-            raise OutputError(
-                f"{target}: directory appeared while running; results left "
-                "unwritten, choose another --out"
-            )
-        staging.rename(target)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"{target}: cannot write the results ({exc.strerror or exc})") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target
 
 

@@ -11,6 +11,8 @@ import json
 import math
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +83,38 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(_clean(data), indent=2, default=_json_default) + "\n")
 
 
+@contextmanager
+def staged_directory(target: Path, *, what: str = "run directory") -> Iterator[Path]:
+    """Yield a hidden staging folder beside ``target``; rename it into place on success.
+
+    ``target`` must not exist, before or after: a directory is never overwritten, and
+    any failure removes the staging folder so nothing half-written is left behind.
+    """
+    if target.exists():
+        raise OutputError(f"{target}: {what} exists already; choose another --out")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.parent / f".{target.name}.partial-{os.getpid()}"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot create the {what} ({exc.strerror})") from None
+    try:
+        yield staging
+        # Renaming onto an empty directory would succeed on POSIX: check once more so a
+        # directory made during a long run is never replaced.
+        if target.exists():
+            raise OutputError(f"{target}: {what} appeared meanwhile; choose another --out")
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{target}: cannot write the results ({exc.strerror or exc})") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def write_run(result: RunResult, out: str | Path | None = None, *, plots: bool = True) -> Path:
     """Write a run's files into a new directory and return its path.
 
@@ -90,17 +124,7 @@ def write_run(result: RunResult, out: str | Path | None = None, *, plots: bool =
         If ``out`` exists already or cannot be created.
     """
     target = Path(out) if out is not None else default_run_dir(result.scenario, result.seed)
-    if target.exists():
-        raise OutputError(f"{target}: run directory exists already; choose another --out")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = target.parent / f".{target.name}.partial-{os.getpid()}"
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir()
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot create the run directory ({exc.strerror})") from None
-    try:
+    with staged_directory(target) as staging:
         result.metrics.to_parquet(staging / "metrics.parquet", index=False)
         result.customers.to_parquet(staging / "customers.parquet", index=False)
         if result.transactions is not None:
@@ -114,8 +138,4 @@ def write_run(result: RunResult, out: str | Path | None = None, *, plots: bool =
             from .plots import plot_run
 
             plot_run(result, staging)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target

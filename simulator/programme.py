@@ -32,6 +32,22 @@ BREAKAGE_PRIOR = 0.3
 BREAKAGE_PRIOR_WEIGHT = 20.0
 
 
+# The parts of programme cost (MODEL.md 4.4) and the daily points flows.
+COST_KEYS = (
+    "cost_rewards",
+    "cost_tier_benefits",
+    "cost_campaigns",
+    "cost_referrals",
+    "cost_running",
+)
+POINT_FLOWS = ("points_issued", "points_redeemed", "points_expired")
+
+
+def programme_cost(flows: dict[str, float]) -> float:
+    """Programme cost: rewards, tier benefits, campaigns, referrals and running cost."""
+    return sum(flows.get(k, 0.0) for k in COST_KEYS)
+
+
 @dataclass
 class CampaignState:
     """A campaign's live state and its effect ledger."""
@@ -89,20 +105,7 @@ class Programme:
         self._mean_spend = (self.spend_shape[pop.segment] / pop.spend_scale).astype(np.float32)
         self.flows: dict[str, float] = self._new_flows()
         self.totals: dict[str, float] = dict.fromkeys(
-            (
-                "points_issued",
-                "points_redeemed",
-                "points_expired",
-                "rewards_redeemed",
-                "cost_rewards",
-                "cost_tier_benefits",
-                "cost_campaigns",
-                "cost_referrals",
-                "cost_running",
-                "promotions",
-                "demotions",
-            ),
-            0.0,
+            (*POINT_FLOWS, "rewards_redeemed", *COST_KEYS, "promotions", "demotions"), 0.0
         )
         self.reviews: list[dict[str, Any]] = []
         self.campaigns: list[CampaignState] = []
@@ -203,19 +206,7 @@ class Programme:
     # ------------------------------------------------------------------ hooks
 
     def _new_flows(self) -> dict[str, float]:
-        return dict.fromkeys(
-            (
-                "points_issued",
-                "points_redeemed",
-                "points_expired",
-                "cost_rewards",
-                "cost_tier_benefits",
-                "cost_campaigns",
-                "cost_referrals",
-                "cost_running",
-            ),
-            0.0,
-        )
+        return dict.fromkeys((*POINT_FLOWS, *COST_KEYS), 0.0)
 
     def settle_opening(self) -> None:
         """Day 0 (enrolment at the start, sign-up bonuses): book its flows and close it."""
@@ -454,16 +445,7 @@ class Programme:
             self.flows["revenue_released"] = self.ledger.release()
         for k, v in self.flows.items():
             self.totals[k] = self.totals.get(k, 0.0) + v
-        cost = sum(
-            self.flows.get(k, 0.0)
-            for k in (
-                "cost_rewards",
-                "cost_tier_benefits",
-                "cost_campaigns",
-                "cost_referrals",
-                "cost_running",
-            )
-        )
+        cost = programme_cost(self.flows)
         m._day_flows["programme_cost"] = cost
         # Per-customer value carries reward and tier costs at the visit; running and
         # campaign costs are firm-level and enter net margin, not individual CLV.
@@ -695,24 +677,9 @@ class Programme:
             "points_liability": outstanding * self.point_value * (1.0 - self.expected_breakage()),
             "deferred_revenue": self.ledger.contract_liability,
             "members": float((self.model.pop.member & self.model.pop.alive).sum()),
-            "programme_cost": sum(
-                f.get(k, 0.0)
-                for k in (
-                    "cost_rewards",
-                    "cost_tier_benefits",
-                    "cost_campaigns",
-                    "cost_referrals",
-                    "cost_running",
-                )
-            ),
+            "programme_cost": programme_cost(f),
         }
-        for k in (
-            "cost_rewards",
-            "cost_tier_benefits",
-            "cost_campaigns",
-            "cost_referrals",
-            "cost_running",
-        ):
+        for k in COST_KEYS:
             out[f"programme_{k}"] = f.get(k, 0.0)
         return out
 
@@ -722,16 +689,7 @@ class Programme:
         issued = t.get("points_issued", 0.0)
         redeemed = t.get("points_redeemed", 0.0)
         expired = t.get("points_expired", 0.0)
-        cost = sum(
-            t.get(k, 0.0)
-            for k in (
-                "cost_rewards",
-                "cost_tier_benefits",
-                "cost_campaigns",
-                "cost_referrals",
-                "cost_running",
-            )
-        )
+        cost = programme_cost(t)
         out: dict[str, Any] = {
             "programme_cost": cost,
             "points_issued": int(issued),
@@ -743,13 +701,7 @@ class Programme:
             "deferred_revenue": 0.0,
             "programme_roi": None,
         }
-        for k in (
-            "cost_rewards",
-            "cost_tier_benefits",
-            "cost_campaigns",
-            "cost_referrals",
-            "cost_running",
-        ):
+        for k in COST_KEYS:
             out[f"programme_{k}"] = t.get(k, 0.0)
         if not self.active:
             return out
