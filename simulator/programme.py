@@ -299,22 +299,28 @@ class Programme:
         return out
 
     def financial_switching_cost(self, rows: np.ndarray) -> np.ndarray | float:
-        """beta_P x (points value at risk + tier benefits value) / typical basket."""
+        """beta_P x (points value at risk + tier benefits value) / typical basket.
+
+        The value of tier benefits is the tier discount on the spend expected over the
+        next 90 days (MODEL.md 3.4); non-members have nothing at risk.
+        """
         if not self.active:
             return 0.0
         p = self.model.pop
-        basket = np.maximum(self._basket(rows), 1e-6)
-        at_risk = (
-            self._x("points_balance")[rows] * self.point_value * (1 - self.expected_breakage())
+        out = np.zeros(rows.size, dtype=np.float32)
+        mem = np.flatnonzero(p.member[rows])
+        if mem.size == 0:
+            return out
+        r = rows[mem]
+        basket = np.maximum(self._basket(r), 1e-6)
+        value = self._x("points_balance")[r] * np.float32(
+            self.point_value * (1 - self.expected_breakage())
         )
-        tier_value = (
-            self.tier_discount[self._x("tier")[rows]]
-            * p.rate[rows]
-            * 90
-            * basket
-            * p.habit[rows, 0]
-        )
-        return np.where(p.member[rows], p.price_sens[rows] * (at_risk + tier_value) / basket, 0.0)
+        if self.tier_discount.any():
+            disc = self.tier_discount[self._x("tier")[r]]
+            value = value + disc * p.rate[r] * 90 * basket * p.habit[r, 0]
+        out[mem] = p.price_sens[r] * value / basket
+        return out
 
     def discount(self, rows: np.ndarray) -> np.ndarray | float:
         """Members' tier discount."""

@@ -69,9 +69,11 @@ class Segment(Strict):
 
     name: str = Field(..., min_length=1, max_length=40, description="Segment name.")
     share: Share = Field(..., description="Share of the market's customers (shares sum to 1).")
-    purchase: PurchaseRate = Field(default_factory=PurchaseRate)
-    dropout: Dropout = Field(default_factory=Dropout)
-    spend: Spend = Field(default_factory=Spend)
+    purchase: PurchaseRate = Field(
+        default_factory=PurchaseRate, description="BG/NBD purchase rate."
+    )
+    dropout: Dropout = Field(default_factory=Dropout, description="BG/NBD dropout.")
+    spend: Spend = Field(default_factory=Spend, description="Gamma-Gamma spend.")
     price_sensitivity: float = Field(
         3.74,
         ge=0,
@@ -96,7 +98,7 @@ class Segment(Strict):
 class Offer(Strict):
     """A competitor's time-bound offer (MODEL.md 5.1): a price cut or a conquest bonus."""
 
-    name: str = Field(..., min_length=1, max_length=60)
+    name: str = Field(..., min_length=1, max_length=60, description="Offer name (reports).")
     kind: Literal["price_cut", "conquest"] = Field(..., description="Price cut or conquest bonus.")
     start: Day = Field(..., description="First day of the offer.")
     end: Day = Field(..., description="Last day of the offer.")
@@ -344,14 +346,26 @@ class Market(Strict):
         0.5,
         description="C: 0 quasi-monopoly (flat defection curve), 1 fierce (Jones & Sasser 1995).",
     )
-    initial: Initial = Field(default_factory=Initial)
-    choice: ChoiceParams = Field(default_factory=ChoiceParams)
-    satisfaction: SatisfactionParams = Field(default_factory=SatisfactionParams)
-    defection: DefectionParams = Field(default_factory=DefectionParams)
-    complaints: ComplaintParams = Field(default_factory=ComplaintParams)
-    word_of_mouth: WordOfMouthParams = Field(default_factory=WordOfMouthParams)
-    network: NetworkParams = Field(default_factory=NetworkParams)
-    acquisition: AcquisitionParams = Field(default_factory=AcquisitionParams)
+    initial: Initial = Field(default_factory=Initial, description="Initial relationships.")
+    choice: ChoiceParams = Field(
+        default_factory=ChoiceParams, description="Store-choice constants."
+    )
+    satisfaction: SatisfactionParams = Field(
+        default_factory=SatisfactionParams, description="Satisfaction constants."
+    )
+    defection: DefectionParams = Field(
+        default_factory=DefectionParams, description="Defection and win-back constants."
+    )
+    complaints: ComplaintParams = Field(
+        default_factory=ComplaintParams, description="Complaint and recovery constants."
+    )
+    word_of_mouth: WordOfMouthParams = Field(
+        default_factory=WordOfMouthParams, description="Word-of-mouth constants."
+    )
+    network: NetworkParams = Field(default_factory=NetworkParams, description="The social network.")
+    acquisition: AcquisitionParams = Field(
+        default_factory=AcquisitionParams, description="Bass-style acquisition."
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> Market:
@@ -406,7 +420,7 @@ class Expiry(Strict):
 class Tier(Strict):
     """One tier of the ladder (MODEL.md 4.2)."""
 
-    name: str = Field(..., min_length=1, max_length=40)
+    name: str = Field(..., min_length=1, max_length=40, description="Tier name.")
     threshold: float = Field(..., ge=0, description="Qualifying amount over the window.")
     discount: Share = Field(0.0, description="Price discount on every visit.")
     earn_multiplier: float = Field(1.0, ge=0, le=20, description="Multiplier on base earning.")
@@ -453,8 +467,10 @@ class Tiers(Strict):
 class Campaign(Strict):
     """A time-bound campaign (MODEL.md 4.3)."""
 
-    name: str = Field(..., min_length=1, max_length=60)
-    kind: Literal["bonus_points", "retention_offer", "winback_offer", "referral_reward"]
+    name: str = Field(..., min_length=1, max_length=60, description="Campaign name (reports).")
+    kind: Literal["bonus_points", "retention_offer", "winback_offer", "referral_reward"] = Field(
+        ..., description="What the campaign does."
+    )
     start: Day = Field(..., description="First day.")
     end: Day = Field(..., description="Last day.")
     reach: Share = Field(1.0, description="Share of targeted customers reached.")
@@ -484,19 +500,26 @@ class Programme(Strict):
         1.0, ge=0, le=1000, description="Points per currency unit spent."
     )
     signup_bonus: int = Field(0, ge=0, le=10_000_000, description="Endowed points on joining.")
-    rewards: list[Reward] = Field(default_factory=lambda: [Reward()], min_length=1, max_length=20)
+    rewards: list[Reward] = Field(
+        default_factory=lambda: [Reward()],
+        min_length=1,
+        max_length=20,
+        description="The reward catalogue (one threshold, or several rewards).",
+    )
     redeem_probability: Share = Field(0.8, description="Redeem on an eligible visit [A].")
-    expiry: Expiry = Field(default_factory=Expiry)
+    expiry: Expiry = Field(default_factory=Expiry, description="When points expire.")
     goal_gradient: float = Field(0.28, ge=0, le=5, description="gamma_g (Kivetz et al. 2006).")
     points_pressure: float = Field(0.15, ge=0, le=5, description="Tier-pressure uplift [A].")
     rewarded_boost: float = Field(0.2, ge=0, le=5, description="Post-reward utility boost [A].")
     rewarded_half_life: float = Field(28.0, gt=0, le=3650, description="Its half-life, days.")
-    tiers: Tiers = Field(default_factory=Tiers)
+    tiers: Tiers = Field(default_factory=Tiers, description="The tier ladder (none by default).")
     status_base: float = Field(0.5, ge=0, le=10, description="sigma_0 (Dreze & Nunes 2009).")
     status_dilution: float = Field(0.3, ge=0, le=10, description="Status lift per tier below.")
     demotion_penalty: float = Field(2.0, ge=0, le=10, description="Wagner et al. 2009.")
     demotion_satisfaction_drop: float = Field(0.5, ge=0, le=10, description="S lost on demotion.")
-    campaigns: list[Campaign] = Field(default_factory=list, max_length=100)
+    campaigns: list[Campaign] = Field(
+        default_factory=list, max_length=100, description="Time-bound campaigns."
+    )
     running_cost_per_day: float = Field(0.0, ge=0, le=1e9, description="Fixed cost per day.")
     running_cost_per_member_day: float = Field(
         0.0, ge=0, le=1e6, description="Cost per member-day."
@@ -506,7 +529,7 @@ class Programme(Strict):
 class Firm(Strict):
     """What the focal firm decides."""
 
-    name: str = Field("focal", min_length=1, max_length=40)
+    name: str = Field("focal", min_length=1, max_length=40, description="The firm's name.")
     market_share: Share = Field(
         0.3, description="Baseline choice share among customers who know every firm."
     )
@@ -524,7 +547,7 @@ class Firm(Strict):
     acquisition_cost: float = Field(
         20.0, ge=0, le=1e7, description="Cost booked per acquired customer."
     )
-    desk: Desk = Field(default_factory=Desk)
+    desk: Desk = Field(default_factory=Desk, description="The complaint-handling desk.")
     programme: Programme | None = Field(None, description="The loyalty programme; none if absent.")
 
 
@@ -574,13 +597,21 @@ class ScheduledChange(Strict):
 class Scenario(Strict):
     """A loyalty-sim scenario."""
 
-    name: str = Field(..., min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(
+        ...,
+        min_length=1,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Scenario name: letters, digits, '_', '.', '-' (names result folders).",
+    )
     description: str = Field("", description="What question the scenario answers.")
-    market: Market = Field(default_factory=Market)
-    firm: Firm = Field(default_factory=Firm)
-    schedule: list[ScheduledChange] = Field(default_factory=list, max_length=1000)
-    modules: Modules = Field(default_factory=Modules)
-    run: Run = Field(default_factory=Run)
+    market: Market = Field(default_factory=Market, description="What the firm does not control.")
+    firm: Firm = Field(default_factory=Firm, description="What the focal firm decides.")
+    schedule: list[ScheduledChange] = Field(
+        default_factory=list, max_length=1000, description="Time-bound changes, by day."
+    )
+    modules: Modules = Field(default_factory=Modules, description="Mechanism switches.")
+    run: Run = Field(default_factory=Run, description="Run constants.")
     strategies: dict[str, dict[str, object]] = Field(
         default_factory=lambda: {"status_quo": {}},
         description="Named variants: dotted key paths and the values they override.",

@@ -162,3 +162,104 @@ def test_resolved_scenario_round_trips(coffee):
     assert again.firm.price == 1.08 and again.run.customers == 300
     active = res.customers["relationship"] == ACTIVE
     assert int(active.sum()) >= 0
+
+
+def test_cli_twice_gives_identical_metrics_bytes(tmp_path):
+    """Reproducibility at the CLI level (vivarium's test_reproducibility)."""
+    import subprocess
+    import sys
+
+    from .conftest import SCENARIOS
+
+    outs = []
+    for k in (1, 2):
+        out = tmp_path / f"run{k}"
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulator.cli",
+                "run",
+                str(SCENARIOS / "coffee_chain.yaml"),
+                "--set",
+                "run.customers=2000",
+                "--set",
+                "run.days=60",
+                "--seed",
+                "4",
+                "--out",
+                str(out),
+                "--quiet",
+                "--transactions",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out)
+    for name in ("metrics.parquet", "customers.parquet", "transactions.parquet", "summary.json"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    for name in (
+        "scenario.resolved.yaml",
+        "metadata.json",
+        "active_customers.png",
+        "satisfaction.png",
+        "nps.png",
+        "revenue_vs_programme_cost.png",
+    ):
+        assert (outs[0] / name).exists(), name
+
+
+def test_cli_refuses_to_overwrite_a_run_directory(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import SCENARIOS
+
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator.cli",
+            "run",
+            str(SCENARIOS / "coffee_chain.yaml"),
+            "--set",
+            "run.customers=500",
+            "--set",
+            "run.days=5",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "exists already" in proc.stderr
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_readme_python_api_example_runs():
+    """The README's notebook example, executed as written (paths from the repo root)."""
+    import os
+    import re
+
+    from .conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"## Python API.*?```python\n(.*?)```", text, re.S).group(1)
+    block = block.replace(
+        '"run.customers": 5000, "run.days": 180', '"run.customers": 800, "run.days": 20'
+    )
+    block = block.replace('"run.customers": 2000', '"run.customers": 500')
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        exec(compile(block, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)

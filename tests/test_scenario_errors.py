@@ -128,3 +128,36 @@ def test_cli_missing_file_and_unknown_strategy(tmp_path):
         assert proc.returncode == 2, proc.stderr
         assert needle in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_every_schema_field_has_a_description():
+    from simulator.schema import Scenario
+
+    schema = Scenario.model_json_schema()
+    models = {"Scenario": schema, **schema.get("$defs", {})}
+    defs = schema.get("$defs", {})
+
+    def described(prop: dict) -> bool:
+        # pydantic leaves out a $ref field's description when it repeats the docstring
+        # of the model it refers to.
+        ref = prop.get("$ref", "").rsplit("/", 1)[-1]
+        return bool(prop.get("description") or defs.get(ref, {}).get("description"))
+
+    missing = [
+        f"{name}.{key}"
+        for name, node in models.items()
+        for key, prop in node.get("properties", {}).items()
+        if not described(prop)
+    ]
+    assert missing == []
+
+
+def test_cli_schema_is_json_schema():
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "schema"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert schema["title"] == "Scenario" and "market" in schema["properties"]
