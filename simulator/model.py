@@ -328,6 +328,9 @@ class LoyaltyModel(mesa.Model):
         self._enter(d)
         chosen_rows, chosen = self._occasions_and_choice(d)
         self._visits(d, chosen_rows, chosen)
+        # Defection (active), win-back (lapsed) and awareness (prospects) act on disjoint
+        # customers, so one uniform per customer-day serves all three transitions.
+        self._transition = self.streams.get("transition", d).random(self.pop.n, dtype=np.float32)
         self._defection(d)
         self._winback(d)
         self._word_of_mouth(d)
@@ -377,7 +380,9 @@ class LoyaltyModel(mesa.Model):
         considered[:, j] = True
         blocked = p.blocked_until[rows] >= d
         considered[:, 0] &= ~blocked & (p.relationship[rows] != LAPSED)
-        uc = self.streams.get("choice", d).random(p.n, dtype=np.float32)[rows]
+        # Given an occasion (u < prob), u / prob is again uniform on [0, 1): it picks the
+        # store, so one draw per customer-day serves both (and keeps luck aligned).
+        uc = np.minimum(u[rows] / prob[rows], np.float32(1 - 1e-7))
         if not mod.competition:
             # BG/NBD nested inside: every occasion of a focal customer is a focal purchase.
             chosen = np.where(considered[:, 0], 0, j).astype(np.int8)
@@ -612,7 +617,7 @@ class LoyaltyModel(mesa.Model):
             return
         dp = c.market.defection
         rows = np.flatnonzero(p.alive & (p.relationship == ACTIVE) & (p.active_since < d))
-        u = self.streams.get("defection", d).random(p.n, dtype=np.float32)[rows]
+        u = self._transition[rows]
         s_perc = defection.perceived_satisfaction(
             p.satisfaction[rows], p.member[rows], dp.member_discount
         )
@@ -652,7 +657,7 @@ class LoyaltyModel(mesa.Model):
             return
         dp = c.market.defection
         rows = np.flatnonzero(p.alive & (p.relationship == LAPSED) & (p.lapsed_day < d))
-        u = self.streams.get("winback", d).random(p.n, dtype=np.float32)[rows]
+        u = self._transition[rows]
         h = defection.winback_hazard(
             p.satisfaction[rows],
             self.programme.winback_offer_share(rows),
@@ -778,7 +783,7 @@ class LoyaltyModel(mesa.Model):
         prospects = np.flatnonzero(
             p.alive & (p.relationship == PROSPECT) & ~p.aware[:, 0] & (p.blocked_until < d)
         )
-        u = self.streams.get("acquisition", d).random(p.n, dtype=np.float32)[prospects]
+        u = self._transition[prospects]
         h_adv = np.full(prospects.size, a.p_ext * a.advertising / 365.0)
         if c.modules.word_of_mouth and self.network is not None and a.q_int > 0:
             recommender = p.alive & (p.relationship == ACTIVE)
