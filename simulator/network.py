@@ -199,10 +199,15 @@ class NeighbourCounter:
             self.counts = None
         else:
             deg = np.diff(net.indptr)
-            rows = np.repeat(np.arange(net.n, dtype=np.int32), deg)
-            self.counts = np.bincount(rows, weights=self.flag[net.indices], minlength=net.n).astype(
-                np.int32
-            )
+            flagged = self.flag[net.indices].astype(np.int32)
+            if flagged.size == 0:
+                self.counts = np.zeros(net.n, dtype=np.int32)
+            else:
+                # reduceat sums each node's slice of the edge list; an empty slice returns
+                # the next element instead of 0, so isolated nodes are zeroed afterwards.
+                starts = np.minimum(net.indptr[:-1], flagged.size - 1)
+                self.counts = np.add.reduceat(flagged, starts).astype(np.int32)
+                self.counts[deg == 0] = 0
 
     def update(self, flag: np.ndarray) -> None:
         """Move to the new flags."""
