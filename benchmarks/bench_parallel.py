@@ -42,7 +42,8 @@ def main() -> int:
     two = median([timed(2, a.customers, a.replications) for _ in range(a.repeats)])
     print(f"machine: {machine()}")
     print(
-        f"compare: 2 strategies x {a.replications} replications, {a.customers:,} customers x 365 days"
+        f"compare: 2 strategies x {a.replications} replications, "
+        f"{a.customers:,} customers x 365 days"
     )
     print(f"  --jobs 1: {one:7.1f} s  ({one / runs:5.1f} s per run)")
     print(f"  --jobs 2: {two:7.1f} s")

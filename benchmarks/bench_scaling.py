@@ -47,7 +47,8 @@ def main() -> int:
         t = median([step_time(n, a.days) for _ in range(a.repeats)])
         times.append(t)
         print(
-            f"  {n:>9,} customers x {a.days} days: {t:7.2f} s  {n * a.days / t / 1e6:5.2f} M customer-days/s",
+            f"  {n:>9,} customers x {a.days} days: {t:7.2f} s  "
+            f"{n * a.days / t / 1e6:5.2f} M customer-days/s",
             flush=True,
         )
     print(f"exponent in customers (10^4 to 10^6): {fit(sizes, times):.3f}  (1 = linear)")

@@ -59,7 +59,8 @@ def main() -> int:
             walls.append(wall)
             peaks.append(peak)
             print(
-                f"  repeat {k + 1}: {wall:6.1f} s  {a.customers * a.days / wall / 1e6:5.2f} M customer-days/s"
+                f"  repeat {k + 1}: {wall:6.1f} s  "
+                f"{a.customers * a.days / wall / 1e6:5.2f} M customer-days/s"
                 f"  peak RSS {peak / 1e6:6.0f} MB",
                 flush=True,
             )
@@ -70,10 +71,12 @@ def main() -> int:
     )
     print(f"  median wall time        {wall:8.1f} s   (target < 40 s for 10^6 x 365)")
     print(
-        f"  median throughput       {a.customers * a.days / wall / 1e6:8.2f} M customer-days/s (target >= 10)"
+        f"  median throughput       {a.customers * a.days / wall / 1e6:8.2f} "
+        "M customer-days/s (target >= 10)"
     )
     print(
-        f"  peak resident memory    {max(peaks) / a.customers:8.0f} bytes per customer (target <= 1000)"
+        f"  peak resident memory    {max(peaks) / a.customers:8.0f} "
+        "bytes per customer (target <= 1000)"
     )
     return 0
 

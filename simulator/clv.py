@@ -49,6 +49,7 @@ FloatOrArray = float | NDArray[np.float64]
 # has no interior maximum: the optimiser is walking off to a boundary (e.g. b -> inf
 # when nobody appears to drop out), and the "estimate" would be meaningless.
 _LOG_PARAM_LIMIT = 12.0
+_LOG_PARAM_WALL = 20.0
 
 
 class ConvergenceError(LoyaltySimError, RuntimeError):
@@ -338,11 +339,13 @@ def rfm_summary(
 
     Examples
     --------
-    >>> rfm_summary([1, 1, 1, 2], [0, 0, 7, 3], [5, 5, 8, 4], observation_end=14)
-                 frequency  recency     T  monetary_value
-    customer_id
-    1                    1      7.0  14.0             8.0
-    2                    0      0.0  11.0             0.0
+    Customer 1 buys twice on day 0 (one occasion) and again on day 7:
+
+    >>> out = rfm_summary([1, 1, 1, 2], [0, 0, 7, 3], [5, 5, 8, 4], observation_end=14)
+    >>> out.loc[1].to_dict()
+    {'frequency': 1.0, 'recency': 7.0, 'T': 14.0, 'monetary_value': 8.0}
+    >>> out.loc[2].to_dict()
+    {'frequency': 0.0, 'recency': 0.0, 'T': 11.0, 'monetary_value': 0.0}
     """
     ids = pd.Series(np.asarray(customer_id))
     d = np.floor(_as_float("day", day))
@@ -405,6 +408,10 @@ def _maximise(
     """
 
     def safe(theta: NDArray[np.float64]) -> float:
+        # Walls far beyond the drift limit: out there (p x ~ 1e15 and up) differences of
+        # gammaln cancel catastrophically and fake an ever better likelihood.
+        if np.any(np.abs(theta) > _LOG_PARAM_WALL):
+            return np.inf
         with np.errstate(all="ignore"):
             val = neg_mean_ll(theta)
         # Overflowing trial points must lose against any finite one, not poison the simplex.
@@ -426,10 +433,7 @@ def _maximise(
             f"{len(starts)} starting points; check the data (enough repeat customers?) "
             "or raise maxiter"
         )
-    # The polish stays within a factor e of the simplex's answer: far out (p x ~ 1e300)
-    # gammaln differences cancel catastrophically and fake a better likelihood.
-    bounds = [(t - 1.0, t + 1.0) for t in best.x]
-    polish = minimize(safe, best.x, method="L-BFGS-B", bounds=bounds)
+    polish = minimize(safe, best.x, method="L-BFGS-B")
     theta = polish.x if np.isfinite(polish.fun) and polish.fun < best.fun else best.x
     off = np.abs(theta) > _LOG_PARAM_LIMIT
     if np.any(off):

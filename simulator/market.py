@@ -74,19 +74,23 @@ class MarketOffers:
         codes = (
             [seg_names.index(s) for s in spec.segments if s in seg_names] if spec.segments else None
         )
+        tier_names = m.programme.tier_labels()
+        tier_codes = (
+            [tier_names.index(t) for t in spec.tiers if t in tier_names] if spec.tiers else None
+        )
         mask = camp.target_mask(
             segment=p.segment,
             segment_codes=codes,
-            tier=None,
-            tier_codes=None,
+            tier=p.extra.get("tier"),
+            tier_codes=tier_codes,
             satisfaction=p.satisfaction,
             max_satisfaction=spec.max_satisfaction,
+            min_satisfaction=spec.min_satisfaction,
             days_since_visit=np.zeros(p.n),
             min_days_since_visit=None,
-            eligible=p.alive.copy(),
+            # Targeting a tier means targeting the focal programme's members in it.
+            eligible=p.alive & p.member if tier_codes is not None else p.alive.copy(),
         )
-        if spec.min_satisfaction is not None:
-            mask &= p.satisfaction >= spec.min_satisfaction
         u = m.streams.get(f"offer_{st.firm}_{spec.name}").random(p.n)
         st.reached = np.flatnonzero(camp.reached(mask, spec.reach, u))
         st.running = True

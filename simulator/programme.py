@@ -108,6 +108,8 @@ class Programme:
             (*POINT_FLOWS, "rewards_redeemed", *COST_KEYS, "promotions", "demotions"), 0.0
         )
         self.reviews: list[dict[str, Any]] = []
+        self._promotions_seen = 0.0
+        self._pending: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.int8))
         self.campaigns: list[CampaignState] = []
         if self.spec is None:
             return
@@ -532,7 +534,11 @@ class Programme:
             self.totals["promotions"] += ru.size
 
     def _review(self) -> None:
-        """Tier review: demote those below their tier's threshold (MODEL.md 4.2)."""
+        """Tier review (MODEL.md 4.2): demote members below their tier's threshold.
+
+        With a grace period the demotion is only announced: it applies ``grace_days``
+        later to those who have not requalified in the meantime (:meth:`_apply_grace`).
+        """
         m = self.model
         d = m.day
         p = m.pop
@@ -542,29 +548,53 @@ class Programme:
         qualified = tiers_mod.qualified_level(self._x("qualifying")[members], self.tier_thresholds)
         new = tiers_mod.review_level(tier[members], qualified, soft_landing=spec.tiers.soft_landing)
         down = new < tier[members]
-        rd = members[down]
         counts_before = np.bincount(tier[members], minlength=len(self.tier_names))
-        if rd.size:
-            old = tier[rd]
-            lost = self.status[old] - self.status[new[down]]
-            tier[rd] = new[down]
-            self._x("lost_status")[rd] = np.maximum(lost, 0.0)
-            self._x("demoted_on")[rd] = d + spec.tiers.grace_days
-            if m.config.modules.satisfaction:
-                p.satisfaction[rd] = np.maximum(
-                    p.satisfaction[rd] - spec.demotion_satisfaction_drop, 0.0
-                )
-        self.totals["demotions"] += rd.size
         self.reviews.append(
             {
                 "day": d,
-                "demotions": int(rd.size),
+                "promotions_since_last_review": int(
+                    self.totals["promotions"] - self._promotions_seen
+                ),
+                "demotions": 0,
                 "members_by_tier_before": {
                     n: int(c) for n, c in zip(self.tier_names, counts_before, strict=True)
                 },
             }
         )
+        self._promotions_seen = self.totals["promotions"]
         self._x("qualifying")[:] = 0.0
+        if spec.tiers.grace_days > 0:
+            self._pending = (members[down], new[down])
+            m.schedule_event(self._apply_grace, at=d + spec.tiers.grace_days - 0.5)
+        else:
+            self._demote(members[down], new[down])
+
+    def _apply_grace(self) -> None:
+        """End of a grace period: demote those who have not requalified since the review."""
+        rows, new = self._pending
+        self._pending = (np.zeros(0, np.int64), np.zeros(0, np.int8))
+        tier = self._x("tier")
+        requalified = tiers_mod.qualified_level(self._x("qualifying")[rows], self.tier_thresholds)
+        keep = (requalified >= tier[rows]) | ~self.model.pop.alive[rows]
+        self._demote(rows[~keep], np.maximum(new[~keep], 0).astype(np.int8))
+
+    def _demote(self, rows: np.ndarray, new: np.ndarray) -> None:
+        """Demotion hurts more than promotion helps (Wagner, Hennig-Thurau & Rudolph 2009)."""
+        m = self.model
+        p = m.pop
+        tier = self._x("tier")
+        if rows.size:
+            lost = self.status[tier[rows]] - self.status[new]
+            tier[rows] = new
+            self._x("lost_status")[rows] = np.maximum(lost, 0.0)
+            self._x("demoted_on")[rows] = m.day
+            if m.config.modules.satisfaction:
+                p.satisfaction[rows] = np.maximum(
+                    p.satisfaction[rows] - self.spec.demotion_satisfaction_drop, 0.0
+                )
+        self.totals["demotions"] += rows.size
+        if self.reviews:
+            self.reviews[-1]["demotions"] += int(rows.size)
 
     # ------------------------------------------------------------- campaigns
 
@@ -598,6 +628,7 @@ class Programme:
             tier_codes=tier_codes,
             satisfaction=p.satisfaction,
             max_satisfaction=spec.max_satisfaction,
+            min_satisfaction=spec.min_satisfaction,
             days_since_visit=since,
             min_days_since_visit=spec.min_days_since_visit,
             eligible=eligible,
@@ -671,6 +702,7 @@ class Programme:
             )
             return {
                 **zero,
+                "breakage_rate": float("nan"),
                 "programme_cost": self.model._day_flows.get("programme_cost", 0.0) if d else 0.0,
             }
         f = self.flows
@@ -682,6 +714,10 @@ class Programme:
             "points_outstanding": outstanding,
             "points_liability": outstanding * self.point_value * (1.0 - self.expected_breakage()),
             "deferred_revenue": self.ledger.contract_liability,
+            # Cumulative to date: expired / (redeemed + expired) of the points settled.
+            "breakage_rate": pts.breakage_rate(
+                self.totals["points_redeemed"], self.totals["points_expired"]
+            ),
             "members": float((self.model.pop.member & self.model.pop.alive).sum()),
             "programme_cost": programme_cost(f),
         }

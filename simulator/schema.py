@@ -117,6 +117,7 @@ class Offer(Strict):
         "(conquest-offer hazard).",
     )
     segments: list[str] | None = Field(None, description="Target these segments only.")
+    tiers: list[str] | None = Field(None, description="Target members of these focal tiers only.")
     min_satisfaction: Score | None = Field(
         None, description="Target customers with S at least this."
     )
@@ -479,6 +480,9 @@ class Campaign(Strict):
     cost_per_contact: float = Field(0.0, ge=0, le=1e6, description="Cost per customer reached.")
     segments: list[str] | None = Field(None, description="Target these segments only.")
     tiers: list[str] | None = Field(None, description="Target these tiers only.")
+    min_satisfaction: Score | None = Field(
+        None, description="Target customers with S at least this."
+    )
     max_satisfaction: Score | None = Field(
         None, description="Target customers with S at most this."
     )

@@ -150,7 +150,7 @@ def test_value_rises_with_retention_and_falls_with_discounting(m, r, i, dr):
     assert clv.clv_closed_form(m, r + dr, i) >= base
     assert clv.clv_closed_form(m, r, min(i + 0.01, 1.0)) <= base
     # Any finite horizon falls short of the infinite one when margins are positive.
-    assert clv.clv_finite(np.full(30, m), r, i) <= base * (1 + 1e-12)
+    assert clv.clv_finite(np.full(30, m), r, i) <= base * (1 + 1e-12) + 1e-300
 
 
 def test_discount_factors():
@@ -283,22 +283,42 @@ def test_rfm_summary_rejects_bad_logs():
         clv.rfm_summary([], [], [], observation_end=9)
 
 
-def test_rfm_summary_round_trips_simulated_histories():
-    # Whole-day BG/NBD histories written out as a log must summarise back to themselves.
+def _rfm_by_loop(customer_id, day, spend, observation_end, time_unit):
+    """Reference: the lifetimes definitions applied one customer at a time."""
+    occasions: dict = {}
+    for c, d, s in zip(customer_id, np.floor(day), spend, strict=True):
+        occasions.setdefault(c, {}).setdefault(d, 0.0)
+        occasions[c][d] += s
+    rows = {}
+    for c, by_day in occasions.items():
+        days = sorted(by_day)
+        repeat = [by_day[d] for d in days[1:]]
+        rows[c] = (
+            len(days) - 1,
+            (days[-1] - days[0]) / time_unit,
+            (observation_end - days[0]) / time_unit,
+            float(np.mean(repeat)) if repeat else 0.0,
+        )
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=["frequency", "recency", "T", "monetary_value"]
+    ).sort_index()
+
+
+def test_rfm_summary_matches_a_per_customer_reference():
+    # A random log dense enough that many customers buy twice on one day.
     rng = np.random.default_rng(11)
-    x, tx, T, _ = simulate_bgnbd(300, r=2.0, alpha=14.0, a=1.0, b=5.0, T=100.0, rng=rng)
-    tx = np.floor(tx)
-    ids, days = [], []
-    for c in range(x.size):  # test-only: build the log from the known histories
-        inner = np.sort(rng.integers(1, max(tx[c], 1), size=max(x[c] - 1, 0)))
-        days.extend([0.0, *inner, *([tx[c]] if x[c] else [])])
-        ids.extend([c] * (1 + len(inner) + (1 if x[c] else 0)))
-    out = clv.rfm_summary(ids, days, np.ones(len(ids)), observation_end=100)
-    # Interior days may collide and merge into one occasion, so frequency can only drop.
-    assert np.all(out["frequency"].to_numpy() <= x)
-    np.testing.assert_array_equal(out["recency"].to_numpy(), tx)
-    np.testing.assert_array_equal(out["T"].to_numpy(), T)
-    assert set(out["monetary_value"].unique()) <= {0.0, 1.0}
+    n = 3000
+    ids = rng.integers(0, 400, n)
+    day = rng.integers(0, 60, n) + rng.choice([0.0, 0.25, 0.9], n)
+    spend = rng.gamma(2.0, 10.0, n).round(2)
+    for unit in (1.0, 7.0):
+        got = clv.rfm_summary(ids, day, spend, observation_end=61, time_unit=unit)
+        want = _rfm_by_loop(ids, day, spend, 61, unit)
+        np.testing.assert_array_equal(got.index.to_numpy(), want.index.to_numpy())
+        np.testing.assert_array_equal(got["frequency"], want["frequency"])
+        np.testing.assert_allclose(got[["recency", "T"]], want[["recency", "T"]], rtol=1e-12)
+        np.testing.assert_allclose(got["monetary_value"], want["monetary_value"], rtol=1e-12)
+    assert (got["frequency"] < pd.Series(ids).value_counts().sort_index() - 1).any()
 
 
 # ------------------------------------------------------------------------------ BG/NBD
@@ -315,10 +335,10 @@ def test_bgnbd_likelihood_matches_numerical_integration(x, tx, T):
     r, alpha, a, b = CDNOW.values()
     lam = stats.gamma(r, scale=1 / alpha)
     drop = stats.beta(a, b)
-    e_lam = lam.expect(lambda u: u**x * np.exp(-u * T), points=[0.1, 1.0])
+    e_lam = lam.expect(lambda u: u**x * np.exp(-u * T))
     total = drop.expect(lambda p: (1 - p) ** x) * e_lam
     if x > 0:
-        e_lam_tx = lam.expect(lambda u: u**x * np.exp(-u * tx), points=[0.1, 1.0])
+        e_lam_tx = lam.expect(lambda u: u**x * np.exp(-u * tx))
         total += drop.expect(lambda p: p * (1 - p) ** (x - 1)) * e_lam_tx
     got = clv.bgnbd_log_likelihood([x], [tx], [T], **CDNOW)
     assert got[0] == pytest.approx(np.log(total), rel=1e-6)
@@ -359,14 +379,19 @@ def test_expected_purchases_is_continuous_through_a_equal_one():
 
 
 def test_bgnbd_recovers_cdnow_parameters():
-    """Seed 2005, 3000 customers, 39 weeks. Over seeds 0-99 (this simulator) r ranged
-    about 0.20-0.29 and alpha 3.3-6.0; the bounds are those of the project's brief."""
+    """Seed 2005, 3000 customers, 39 weeks (gives r = 0.229, alpha = 3.96).
+
+    Over seeds 0-99 of this design the estimates ranged r 0.22-0.26, alpha 3.7-5.3,
+    a 0.50-1.23, b 1.4-4.4, and E[X(39)] stayed within 2% of the mean repeat count.
+    """
     rng = np.random.default_rng(2005)
     x, tx, T, _ = simulate_bgnbd(3000, **CDNOW, T=39.0, rng=rng)
     fit = clv.fit_bgnbd(x, tx, T)
     assert set(fit) == {"r", "alpha", "a", "b"}
     assert 0.18 <= fit["r"] <= 0.31
     assert 3.0 <= fit["alpha"] <= 6.5
+    assert 0.45 <= fit["a"] <= 1.4
+    assert 1.2 <= fit["b"] <= 5.5
     # The fit is a maximum: nudging any parameter lowers the log-likelihood.
     ll = clv.bgnbd_log_likelihood(x, tx, T, **fit).sum()
     assert ll >= clv.bgnbd_log_likelihood(x, tx, T, **CDNOW).sum()
@@ -404,19 +429,30 @@ def test_gamma_gamma_likelihood_matches_numerical_integration(x, m):
 
 
 def test_gamma_gamma_recovers_spend():
-    """Seed 7, 3000 repeat customers with 1-12 repeat purchases. Over seeds 0-99 the
-    fitted mean spend stayed within 3% of 35.2, p within 12% of 6.25 and q within 30%
-    of 3.74."""
+    """Seed 7, 3000 repeat customers with 1-12 repeat purchases each.
+
+    Over seeds 0-99 of this design the fitted mean spend p v / (q - 1) stayed within
+    -3% / +5% of 35.2 and q within 10% of 3.74, but p ranged 4.5-10.6 and v 8.7-24.5:
+    p is told apart from v only by how the spread of a customer's mean spend shrinks
+    with x, a small part of the spread next to the heterogeneity across customers.
+    """
     rng = np.random.default_rng(7)
     x = rng.integers(1, 13, 3000)
     m = simulate_gamma_gamma(x, **GG, rng=rng)
     # Customers without repeat purchases carry monetary value 0 and must be ignored.
     fit = clv.fit_gamma_gamma(np.r_[x, 0, 0], np.r_[m, 0.0, 0.0])
+    assert set(fit) == {"p", "q", "v"}
     mean_spend = fit["p"] * fit["v"] / (fit["q"] - 1)
-    assert mean_spend == pytest.approx(6.25 * 15.44 / 2.74, rel=0.04)
-    assert fit["p"] == pytest.approx(GG["p"], rel=0.15)
-    assert fit["q"] == pytest.approx(GG["q"], rel=0.35)
-    assert fit["v"] == pytest.approx(GG["v"], rel=0.45)
+    assert mean_spend == pytest.approx(GG["p"] * GG["v"] / (GG["q"] - 1), rel=0.06)
+    assert fit["q"] == pytest.approx(GG["q"], rel=0.15)
+    assert 0.6 * GG["p"] <= fit["p"] <= 1.8 * GG["p"]
+    assert 0.5 * GG["v"] <= fit["v"] <= 1.8 * GG["v"]
+    ll = clv.gamma_gamma_log_likelihood(x, m, **fit).sum()
+    assert ll >= clv.gamma_gamma_log_likelihood(x, m, **GG).sum()
+    for name in fit:
+        for step in (0.98, 1.02):
+            nudged = fit | {name: fit[name] * step}
+            assert clv.gamma_gamma_log_likelihood(x, m, **nudged).sum() < ll
 
 
 def test_gamma_gamma_expected_spend_shrinks_towards_the_population_mean():

@@ -182,3 +182,29 @@ def test_staffing_schedule_changes_the_desk(coffee):
     for _ in range(6):
         model.step()
     assert model.desk.staff == 7
+
+
+def test_offer_targets_tiers_and_satisfaction_band():
+    sc = load_yaml(SCENARIOS / "airline_tiers.yaml")
+    sc["market"]["competitors"][1]["offers"] = [
+        {
+            "name": "poach_gold",
+            "kind": "conquest",
+            "start": 3,
+            "end": 9,
+            "size": 0.5,
+            "reach": 1.0,
+            "tiers": ["gold"],
+            "max_satisfaction": 9.0,
+        }
+    ]
+    sc["run"] = {"customers": 5000, "days": 5}
+    model, _ = build_model(sc, seed=1)
+    for _ in range(2):
+        model.step()
+    s_at_start = model.pop.satisfaction.copy()  # the offer targets before day 3's visits
+    model.step()
+    reached = model.offers.offers[0].reached
+    assert reached.size > 0
+    assert (model.pop.extra["tier"][reached] == 2).all() and model.pop.member[reached].all()
+    assert (s_at_start[reached] <= 9.0).all()

@@ -283,3 +283,53 @@ def test_light_and_moderate_buyers_raise_frequency_heavy_claim_rewards():
     # moderate and about x2.9 for light buyers.
     assert abs(ratio[2] - 1) < 0.15 and ratio[2] - 1 < 0.5 * (ratio[1] - 1), ratio
     assert heavy_share > 0.5
+
+
+# ------------------------------------------------------------- reviews and targeting
+def _tiered(grace: int) -> dict:
+    sc = load_yaml(SCENARIOS / "airline_tiers.yaml")
+    sc["firm"]["programme"]["tiers"]["review_every_days"] = 60
+    sc["firm"]["programme"]["tiers"]["grace_days"] = grace
+    sc["run"] = {"customers": 20_000, "days": 100}
+    return sc
+
+
+def test_grace_period_delays_demotion_and_spares_requalifiers():
+    now, _ = build_model(_tiered(0), seed=2)
+    later, _ = build_model(_tiered(20), seed=2)
+    for _ in range(61):
+        now.step()
+        later.step()
+    demoted_now = now.programme.totals["demotions"]
+    assert demoted_now > 0
+    assert later.programme.totals["demotions"] == 0  # announced, not yet applied
+    assert later.programme._pending[0].size == demoted_now
+    for _ in range(20):
+        later.step()
+    applied = later.programme.totals["demotions"]
+    assert 0 < applied <= demoted_now
+    assert later.programme.reviews[0]["demotions"] == applied
+
+
+def test_campaign_satisfaction_band():
+    sc = load_yaml(SCENARIOS / "grocery_points.yaml")
+    sc["firm"]["programme"]["campaigns"] = [
+        {
+            "name": "band",
+            "kind": "bonus_points",
+            "start": 5,
+            "end": 10,
+            "reach": 1.0,
+            "min_satisfaction": 7.0,
+            "max_satisfaction": 8.0,
+        }
+    ]
+    sc["run"] = {"customers": 3000, "days": 6}
+    model, _ = build_model(sc, seed=1)
+    for _ in range(4):
+        model.step()
+    s_before = model.pop.satisfaction.copy()
+    model.step()
+    reached = model.programme.campaigns[0].reached
+    assert reached.size > 0
+    assert s_before[reached].min() >= 7.0 and s_before[reached].max() <= 8.0

@@ -16,8 +16,10 @@ def target_mask(
     days_since_visit: np.ndarray,
     min_days_since_visit: int | None,
     eligible: np.ndarray,
+    min_satisfaction: float | None = None,
 ) -> np.ndarray:
-    """Boolean mask of customers a campaign targets: every given criterion must hold."""
+    """Boolean mask of customers a campaign targets: every given criterion must hold
+    (segments, tiers, a satisfaction band, days since the last visit)."""
     mask = eligible.copy()
     if segment_codes is not None:
         mask &= np.isin(segment, segment_codes)
@@ -25,6 +27,8 @@ def target_mask(
         mask &= np.isin(tier, tier_codes)
     if max_satisfaction is not None:
         mask &= satisfaction <= max_satisfaction
+    if min_satisfaction is not None:
+        mask &= satisfaction >= min_satisfaction
     if min_days_since_visit is not None:
         mask &= days_since_visit >= min_days_since_visit
     return mask
