@@ -27,7 +27,8 @@ class Strict(BaseModel):
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Score = Annotated[float, Field(ge=0.0, le=10.0)]
-Day = Annotated[int, Field(ge=0, le=36_500)]
+MAX_DAYS = 25_000
+Day = Annotated[int, Field(ge=0, le=MAX_DAYS)]
 
 
 # --------------------------------------------------------------------------- market
@@ -576,7 +577,9 @@ class Modules(Strict):
 class Run(Strict):
     """Run constants."""
 
-    days: int = Field(365, ge=1, le=36_500, description="Days to simulate.")
+    # Day stamps are int16 (a compact state); 25,000 days plus offsets of up to ten
+    # years stay below 32,767.
+    days: int = Field(365, ge=1, le=MAX_DAYS, description="Days to simulate (at most ~68 years).")
     customers: int = Field(20_000, ge=1, le=20_000_000, description="People in the market.")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Seed of the run's generator.")
     discount_rate: float = Field(0.10, ge=0, le=1, description="Annual discount rate for CLV.")

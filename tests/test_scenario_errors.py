@@ -40,6 +40,7 @@ CASES = [
         r"strategies -> a -> firm -> price: Input should be greater than 0, got -1",
     ),
     ("missing_name.yaml", r"name: required key is missing"),
+    ("too_many_days.yaml", r"run -> days: Input should be less than or equal to 25000, got 40000"),
     (
         "tiers_not_increasing.yaml",
         r"firm -> programme -> tiers: tier thresholds must be strictly increasing",
