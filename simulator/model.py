@@ -704,10 +704,11 @@ class LoyaltyModel(mesa.Model):
             rng.random(speakers.size) < c.market.complaints.negative_talk_rate
         )
         valence = np.where(extra_neg & (valence == 0), -1, valence).astype(np.int8)
-        cls = np.where(ltr >= 9, 2, np.where(ltr <= 6, 0, 1))
-        recent_sp = recent[speakers]
-        np.add.at(self.talk_by_class[:, 1], cls[recent_sp], 1.0)
-        np.add.at(self.talk_by_class[:, 0], cls[recent_sp], (valence[recent_sp] != 0).astype(float))
+        # Talk per head by NPS class (detractor, passive, promoter), for fact 6.
+        cls = np.where(ltr >= 9, 2, np.where(ltr <= 6, 0, 1))[recent[speakers]]
+        spoke = valence[recent[speakers]] != 0
+        self.talk_by_class[:, 1] += np.bincount(cls, minlength=3)
+        self.talk_by_class[:, 0] += np.bincount(cls[spoke], minlength=3)
 
         talkers = np.flatnonzero(valence != 0)
         self._spread(d, speakers[talkers], valence[talkers], rng)
