@@ -25,7 +25,12 @@ from .mechanisms import acquisition as acq
 from .mechanisms import choice, complaints, defection, purchase, satisfaction
 from .mechanisms import word_of_mouth as wom
 from .metrics import MetricsRecorder
-from .network import NeighbourCounter, build_network, random_neighbour
+from .network import (
+    NeighbourCounter,
+    build_network,
+    random_neighbour,
+    random_non_flag_neighbour,
+)
 from .population import (
     ACTIVE,
     LAPSED,
@@ -756,13 +761,11 @@ class LoyaltyModel(mesa.Model):
         refer = promoters[rng.random(promoters.size) < rate]
         if refer.size == 0:
             return
-        listeners, _ = random_neighbour(self.network, refer, rng)
+        # The referred is a non-customer neighbour: a prospect not yet aware of the firm.
+        eligible = (p.relationship == PROSPECT) & p.alive & ~p.aware[:, 0]
+        listeners = random_non_flag_neighbour(self.network, refer, eligible, rng)
         ok = listeners >= 0
         refer, listeners = refer[ok], listeners[ok]
-        target = (
-            (p.relationship[listeners] == PROSPECT) & p.alive[listeners] & ~p.aware[listeners, 0]
-        )
-        refer, listeners = refer[target], listeners[target]
         self.totals["referrals_made"] += refer.size
         conv = rng.random(refer.size) < w.referral_conversion
         refer, listeners = refer[conv], listeners[conv]

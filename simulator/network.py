@@ -1,92 +1,126 @@
-"""The social graph word-of-mouth runs on, held as a sparse adjacency (MODEL.md 3.6).
+"""The social graph word-of-mouth and acquisition run on (MODEL.md 3.6, 3.7 and 8).
 
-Watts-Strogatz graphs are built directly in numpy: networkx holds a graph as dicts
-(~200 bytes per edge), which at a million customers would spend the whole 1 KB per
-customer budget on its own.
+Customers are the rows ``0..n-1`` of the population arrays, so the graph is a sparse
+adjacency over those row numbers: a scipy CSR matrix (``indptr``, ``indices`` and a bool
+``data``) plus a per-edge ``strong`` flag aligned with ``indices``. Everything the daily
+step needs (one random neighbour per speaker, the share of flagged neighbours) is a few
+vectorised array operations on it, with no per-customer Python loop.
+
+Watts-Strogatz graphs, the default, are built directly in numpy: networkx holds a graph
+as dicts (~200 bytes per edge, MODEL.md 8), which at a million customers would spend the
+whole 1 KB-per-customer budget on its own; the CSR form costs ~65 bytes per customer.
+
+References
+----------
+.. [1] Watts, D. J. & Strogatz, S. H. (1998). Collective dynamics of "small-world"
+   networks. *Nature* 393, 440-442.
+.. [2] Barabasi, A.-L. & Albert, R. (1999). Emergence of scaling in random networks.
+   *Science* 286, 509-512.
+.. [3] Goldenberg, J., Libai, B. & Muller, E. (2001). Talk of the network: a complex
+   systems look at the underlying process of word-of-mouth. *Marketing Letters* 12(3),
+   211-223.
+.. [4] Granovetter, M. S. (1973). The strength of weak ties. *American Journal of
+   Sociology* 78(6), 1360-1380.
+.. [5] Bass, F. M. (1969). A new product growth for model consumer durables.
+   *Management Science* 15(5), 215-227.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import re
+from array import array
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-KINDS = ("watts_strogatz", "barabasi_albert", "fully_mixed", "edgelist")
+__all__ = [
+    "KINDS",
+    "NeighbourCounter",
+    "SocialNetwork",
+    "barabasi_albert",
+    "build_network",
+    "memory_bytes",
+    "neighbour_share",
+    "random_neighbour",
+    "random_non_flag_neighbour",
+    "read_edgelist",
+    "watts_strogatz",
+]
+
+KINDS: tuple[str, ...] = ("watts_strogatz", "barabasi_albert", "fully_mixed", "edgelist")
+
+# Neighbour slots expanded at once by the functions that look at every neighbour of a
+# set of nodes: bounds their temporary memory (~17 bytes per slot) to ~70 MB whatever
+# the number of speakers.
+_SLOT_CHUNK = 1 << 22
+
+# Columns may be separated by commas, semicolons, tabs or runs of spaces.
+_SPLIT = re.compile(r"[\s,;]+")
+_INT = re.compile(r"[+-]?[0-9]+")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class SocialNetwork:
-    """Symmetric adjacency in CSR form plus a per-edge strong-tie flag."""
+    """Who can talk to whom: a symmetric sparse adjacency and the strength of each tie.
+
+    Attributes
+    ----------
+    kind : str
+        The graph family it was built as, one of :data:`KINDS`.
+    n_nodes : int
+        Number of customers (rows of the population arrays).
+    adjacency : scipy.sparse.csr_array or None
+        Symmetric ``n x n`` bool adjacency without self loops, indices sorted within
+        rows and free of duplicates; ``None`` when the network is fully mixed.
+    strong : numpy.ndarray of bool
+        Tie strength per stored edge, aligned with ``adjacency.indices``. Good news over
+        a strong tie converts more often than over a weak one (Goldenberg, Libai &
+        Muller 2001), and weak ties are the long-range bridges (Granovetter 1973).
+        Empty when fully mixed.
+    fully_mixed : bool
+        Everyone is everyone else's weak-tie neighbour; no adjacency is stored.
+    """
 
     kind: str
-    n: int
-    indptr: np.ndarray
-    indices: np.ndarray
+    n_nodes: int
+    adjacency: sp.csr_array | None
     strong: np.ndarray
     fully_mixed: bool = False
 
+    def __post_init__(self) -> None:
+        # Cheap shape checks only: symmetry would cost a transpose of the whole graph.
+        if self.fully_mixed:
+            if self.adjacency is not None or self.strong.size:
+                raise ValueError("a fully mixed network stores no adjacency and no ties")
+            return
+        if self.adjacency is None:
+            raise ValueError("a network that is not fully mixed needs an adjacency")
+        if self.adjacency.shape != (self.n_nodes, self.n_nodes):
+            raise ValueError(
+                f"adjacency shape {self.adjacency.shape} does not match "
+                f"n_nodes={self.n_nodes}; expected ({self.n_nodes}, {self.n_nodes})"
+            )
+        if self.strong.dtype != np.bool_ or self.strong.shape != self.adjacency.indices.shape:
+            raise ValueError(
+                "strong must be a bool array aligned with adjacency.indices "
+                f"(shape {self.adjacency.indices.shape}), got {self.strong.dtype} "
+                f"{self.strong.shape}"
+            )
+
+    @property
+    def n(self) -> int:
+        """Number of customers."""
+        return self.n_nodes
+
     @property
     def degree(self) -> np.ndarray:
+        """Number of neighbours of each customer (int32, computed on each call)."""
         if self.fully_mixed:
-            return np.full(self.n, self.n - 1, dtype=np.int64)
-        return np.diff(self.indptr)
-
-    def matrix(self) -> sp.csr_matrix:
-        """The adjacency as a float32 CSR matrix (for analysis; the step does not need it)."""
-        data = np.ones(self.indices.size, dtype=np.float32)
-        return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n), copy=False)
-
-
-def _from_edges(
-    kind: str, n: int, src: np.ndarray, dst: np.ndarray, strong: np.ndarray
-) -> SocialNetwork:
-    """Symmetric CSR from an edge list; duplicate edges merge, self-loops are dropped.
-
-    Built through scipy's COO-to-CSR conversion on int32 ids, so the peak stays near
-    a few copies of the edge list (a million customers with k = 10: ~200 MB, not GBs).
-    """
-    keep = src != dst
-    src = src[keep].astype(np.int32, copy=False)
-    dst = dst[keep].astype(np.int32, copy=False)
-    # Weight 1 for a weak tie, 3 for a strong one: after duplicates are summed a value of
-    # 3 or more means at least one strong tie (1 + 1 = 2 stays weak).
-    w = np.where(strong[keep], 3, 1).astype(np.int16)
-    del keep
-    rows = np.concatenate([src, dst])
-    cols = np.concatenate([dst, src])
-    del src, dst
-    coo = sp.coo_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n))
-    del rows, cols, w
-    csr = coo.tocsr()
-    del coo
-    csr.sum_duplicates()
-    return SocialNetwork(
-        kind,
-        n,
-        csr.indptr.astype(np.int64),
-        csr.indices.astype(np.int32, copy=False),
-        csr.data >= 3,
-    )
-
-
-def watts_strogatz(n: int, k: int, rewire: float, rng: np.random.Generator) -> SocialNetwork:
-    """Ring lattice of k/2 neighbours each side, each edge rewired with prob ``rewire``.
-
-    Unrewired lattice edges are strong ties, rewired ones weak (Granovetter's bridges;
-    Goldenberg, Libai & Muller 2001). References: Watts & Strogatz (1998), Nature 393.
-    """
-    half = max(k // 2, 1)
-    src = np.repeat(np.arange(n, dtype=np.int32), half)
-    dst = (src.astype(np.int64) + np.tile(np.arange(1, half + 1), n)) % n
-    dst = dst.astype(np.int32)
-    rewired = rng.random(src.size, dtype=np.float32) < rewire
-    # A rewired edge goes to a uniformly random other node (never to itself).
-    target = rng.integers(0, n - 1, int(rewired.sum()), dtype=np.int32)
-    target += target >= src[rewired]
-    dst[rewired] = target
-    return _from_edges("watts_strogatz", n, src, dst, ~rewired)
+            return np.full(self.n_nodes, max(self.n_nodes - 1, 0), dtype=np.int32)
+        return np.diff(self.adjacency.indptr).astype(np.int32, copy=False)
 
 
 def build_network(
@@ -97,140 +131,576 @@ def build_network(
     k: int = 10,
     rewire: float = 0.1,
     m: int = 5,
-    edgelist_path: str | None = None,
+    edgelist_path: str | os.PathLike[str] | None = None,
 ) -> SocialNetwork:
-    """Build the social network of ``n`` customers."""
+    """Build the social network of ``n`` customers.
+
+    Parameters
+    ----------
+    kind : {"watts_strogatz", "barabasi_albert", "fully_mixed", "edgelist"}
+        Graph family (MODEL.md 8: Watts-Strogatz with k = 10 and rewiring 0.1 by
+        default).
+    n : int
+        Number of customers.
+    rng : numpy.random.Generator
+        The ``network`` substream; the only source of randomness.
+    k : int, default 10
+        Watts-Strogatz mean degree; an odd k is rounded down, as networkx does.
+    rewire : float, default 0.1
+        Watts-Strogatz rewiring probability per edge.
+    m : int, default 5
+        Barabasi-Albert edges per new node (mean degree ~2m).
+    edgelist_path : str or path-like, optional
+        File read when ``kind == "edgelist"``, see :func:`read_edgelist`.
+
+    Returns
+    -------
+    SocialNetwork
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind, a parameter out of range, or a missing or malformed edge
+        list; the message names the value, the rule and the options.
+
+    Notes
+    -----
+    Populations too small for the requested degree get the densest graph they can
+    hold (k and m are capped at ``n - 1``) rather than an error, so that tiny
+    hand-checkable scenarios run with the default network settings.
+
+    References
+    ----------
+    .. [1] Watts & Strogatz (1998), *Nature* 393.
+    .. [2] Barabasi & Albert (1999), *Science* 286.
+    """
     if kind not in KINDS:
         raise ValueError(f"network kind {kind!r} is unknown; options are {list(KINDS)}")
-    if kind == "fully_mixed" or n < 3:
-        empty = np.zeros(0, dtype=np.int32)
+    if n < 0:
+        raise ValueError(f"network size n={n} must be >= 0")
+    if kind == "fully_mixed":
         return SocialNetwork(
-            "fully_mixed", n, np.zeros(n + 1, np.int64), empty, empty.astype(bool), True
+            kind=kind,
+            n_nodes=n,
+            adjacency=None,
+            strong=np.zeros(0, dtype=bool),
+            fully_mixed=True,
         )
     if kind == "watts_strogatz":
-        return watts_strogatz(n, min(k, n - 1), rewire, rng)
+        return watts_strogatz(n, k, rewire, rng)
     if kind == "barabasi_albert":
-        import networkx as nx
-
-        g = nx.barabasi_albert_graph(n, min(m, n - 1), seed=int(rng.integers(2**31)))
-        e = np.array(g.edges(), dtype=np.int64).reshape(-1, 2)
-        return _from_edges(kind, n, e[:, 0], e[:, 1], np.ones(len(e), bool))
+        return barabasi_albert(n, m, rng)
+    if edgelist_path is None or str(edgelist_path) == "":
+        raise ValueError(
+            "network kind 'edgelist' needs an edge list file; set its path "
+            "(market -> network -> edgelist)"
+        )
     return read_edgelist(edgelist_path, n)
 
 
-def read_edgelist(path: str | None, n: int) -> SocialNetwork:
-    """Read ``source target [strong]`` integer rows (comma, tab or space separated)."""
-    if not path:
-        raise ValueError("network kind 'edgelist' needs an edgelist file path")
-    p = Path(path)
-    if not p.exists():
-        raise ValueError(f"edge list file not found: {path}")
-    rows = []
-    for lineno, line in enumerate(p.read_text().splitlines(), start=1):
-        parts = line.replace(",", " ").split()
-        if not parts or parts[0].startswith("#"):
-            continue
-        try:
-            vals = [int(x) for x in parts[:3]]
-        except ValueError:
-            if lineno == 1:
-                continue  # header
-            raise ValueError(
-                f"{path}: line {lineno}: expected two integer node ids, got {line!r}"
-            ) from None
-        if len(vals) < 2 or not (0 <= vals[0] < n and 0 <= vals[1] < n):
-            raise ValueError(f"{path}: line {lineno}: node ids must be in [0, {n}), got {line!r}")
-        rows.append(vals if len(vals) == 3 else [*vals, 1])
-    e = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    return _from_edges("edgelist", n, e[:, 0], e[:, 1], e[:, 2] != 0)
+def watts_strogatz(n: int, k: int, rewire: float, rng: np.random.Generator) -> SocialNetwork:
+    """Small-world graph built in numpy: ring lattice, then random rewiring.
+
+    Each node links to its ``k // 2`` right-hand neighbours on a ring; each of these
+    edges keeps its source and, with probability ``rewire``, moves its other end to a
+    uniformly random node other than the source. Unrewired lattice edges are strong
+    ties (close, clustered acquaintances), rewired ones weak ties (Granovetter's
+    bridges), as in Goldenberg, Libai & Muller (2001).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    k : int
+        Mean degree of the lattice (>= 2; odd values are rounded down).
+    rewire : float
+        Rewiring probability in [0, 1].
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    SocialNetwork
+
+    Notes
+    -----
+    Unlike networkx, a rewired edge may land on an existing neighbour; the duplicate is
+    merged (strong if either copy is strong). That happens with probability ~k/n per
+    rewired edge, so the mean degree stays k to within k^2 * rewire / n, and it avoids
+    a per-edge retry loop. Memory: int32 ids throughout, peak ~200 MB at n = 10^6,
+    k = 10; result ~65 bytes per node.
+
+    References
+    ----------
+    .. [1] Watts, D. J. & Strogatz, S. H. (1998). *Nature* 393, 440-442.
+    .. [2] Goldenberg, J., Libai, B. & Muller, E. (2001). *Marketing Letters* 12(3).
+    """
+    if k < 2:
+        raise ValueError(f"watts_strogatz needs mean degree k >= 2, got k={k}")
+    if not 0.0 <= rewire <= 1.0:
+        raise ValueError(f"watts_strogatz rewiring probability must be in [0, 1], got {rewire}")
+    # Beyond n - 1 right-hand neighbours the ring wraps onto itself: the graph is
+    # complete, and the wrapped duplicates merge below.
+    half = min(k // 2, max(n - 1, 0))
+    if half == 0:
+        return _from_edges("watts_strogatz", n, *_no_edges())
+    src = np.repeat(np.arange(n, dtype=np.int32), half)
+    dst = np.tile(np.arange(1, half + 1, dtype=np.int32), n)
+    dst += src
+    dst %= np.int32(n)
+    # float32 draws halve the temporary (5e6 edges at n = 10^6); 2^-24 resolution is
+    # ample for a rewiring probability.
+    rewired = rng.random(src.size, dtype=np.float32) < np.float32(rewire)
+    target = rng.integers(0, n - 1, int(rewired.sum()), dtype=np.int32)
+    # Draw from the n - 1 other nodes and shift past the source: uniform, no self loops.
+    target += target >= src[rewired]
+    dst[rewired] = target
+    rewired = ~rewired  # reuse the buffer as the strong-tie flag
+    return _from_edges("watts_strogatz", n, src, dst, rewired)
+
+
+def barabasi_albert(n: int, m: int, rng: np.random.Generator) -> SocialNetwork:
+    """Scale-free graph by preferential attachment, generated by networkx.
+
+    Every tie counts as strong: the model has no notion of which BA edges are bridges.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    m : int
+        Edges each new node attaches with (>= 1, capped at ``n - 1``); mean degree
+        ~2m.
+    rng : numpy.random.Generator
+        Only an integer seed for networkx is drawn from it.
+
+    Returns
+    -------
+    SocialNetwork
+
+    Notes
+    -----
+    networkx builds the graph in pure Python dicts (~200 bytes per edge, MODEL.md 8):
+    ~4 s for 2*10^5 nodes with m = 5. Fine up to ~2*10^5 customers; at 10^6 expect
+    ~20 s or more and over 1 GB during the build (the CSR result itself is compact,
+    ~64 bytes per node).
+
+    References
+    ----------
+    .. [1] Barabasi, A.-L. & Albert, R. (1999). *Science* 286, 509-512.
+    """
+    if m < 1:
+        raise ValueError(f"barabasi_albert needs m >= 1 edges per new node, got m={m}")
+    m = min(m, n - 1)
+    if m < 1:
+        return _from_edges("barabasi_albert", n, *_no_edges())
+    import networkx as nx  # slow to import; only this graph family needs it
+
+    graph = nx.barabasi_albert_graph(n, m, seed=int(rng.integers(2**31)))
+    # Straight from the edge iterator: networkx's own to_scipy_sparse_array spends ~3 s
+    # at 2*10^5 nodes on per-edge attribute lookups this unweighted graph doesn't have.
+    ends = np.fromiter(
+        itertools.chain.from_iterable(graph.edges()),
+        dtype=np.int64,
+        count=2 * graph.number_of_edges(),
+    )
+    del graph
+    return _from_edges("barabasi_albert", n, ends[0::2], ends[1::2], np.ones(ends.size // 2, bool))
+
+
+def read_edgelist(path: str | os.PathLike[str], n: int) -> SocialNetwork:
+    """Read an undirected edge list of customer row numbers.
+
+    The file holds one edge per line: ``source target`` or ``source target strong``,
+    separated by commas, semicolons, tabs or spaces; ``strong`` is 0 (weak tie) or 1
+    (strong tie) and defaults to strong when the column is absent. An optional header
+    line of column names may come first (its third name, if any, must be ``strong``).
+    Blank lines and ``#`` comments are skipped. Self loops are dropped and repeated
+    edges (in either direction) merged, strong if any copy is strong.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    n : int
+        Number of customers; every id must be in ``[0, n)``.
+
+    Returns
+    -------
+    SocialNetwork
+
+    Raises
+    ------
+    ValueError
+        If the file is missing or unreadable, or a line is malformed; the message
+        names the file, the line and what was expected.
+
+    Notes
+    -----
+    Parsed line by line in Python (~1-2 s per million lines) so that every error can
+    point at its line.
+    """
+    src, dst, strong = array("q"), array("q"), array("b")
+    ncols: int | None = None
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise ValueError(f"edge list file not found: {path}") from None
+    except OSError as exc:
+        raise ValueError(f"edge list file {path} cannot be read: {exc.strerror}") from None
+    with handle:
+        for lineno, raw in enumerate(handle, start=1):
+            where = f"edge list {path}, line {lineno}"
+            try:
+                # Decoded per line (not by the file object) so that the error names it;
+                # utf-8-sig drops a byte-order mark some spreadsheet exports write.
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(f"{where}: expected UTF-8 text") from None
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            fields = _SPLIT.split(text)
+            if ncols is None:
+                ncols = len(fields)
+                if not any(_is_int(f) for f in fields):
+                    _check_header(fields, where)
+                    continue
+                if ncols not in (2, 3):
+                    raise ValueError(
+                        f"{where}: expected 2 or 3 columns (source, target[, strong]), "
+                        f"got {ncols}: {text!r}"
+                    )
+            if len(fields) != ncols:
+                raise ValueError(
+                    f"{where}: expected {ncols} columns like the first line, "
+                    f"got {len(fields)}: {text!r}"
+                )
+            if not (_is_int(fields[0]) and _is_int(fields[1])):
+                raise ValueError(
+                    f"{where}: expected two integer node ids (source, target), got {text!r}"
+                )
+            a, b = int(fields[0]), int(fields[1])
+            if not (0 <= a < n and 0 <= b < n):
+                raise ValueError(
+                    f"{where}: node ids must be in [0, {n}) (customer rows), got {text!r}"
+                )
+            tie = 1
+            if ncols == 3:
+                if fields[2] not in ("0", "1"):
+                    raise ValueError(
+                        f"{where}: expected strong = 0 or 1 in the third column, got {fields[2]!r}"
+                    )
+                tie = int(fields[2])
+            src.append(a)
+            dst.append(b)
+            strong.append(tie)
+    return _from_edges(
+        "edgelist",
+        n,
+        np.frombuffer(src, dtype=np.int64),
+        np.frombuffer(dst, dtype=np.int64),
+        np.frombuffer(strong, dtype=np.int8) != 0,
+    )
+
+
+def _is_int(field: str) -> bool:
+    return _INT.fullmatch(field) is not None
+
+
+def _check_header(fields: list[str], where: str) -> None:
+    if len(fields) not in (2, 3):
+        raise ValueError(
+            f"{where}: expected a header of 2 or 3 column names (source, target[, strong]), "
+            f"got {len(fields)}: {fields}"
+        )
+    if len(fields) == 3 and fields[2].lower() != "strong":
+        raise ValueError(
+            f"{where}: the third column must be 'strong' (0/1 tie strength), got {fields[2]!r}"
+        )
+
+
+def _no_edges() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    empty = np.zeros(0, dtype=np.int32)
+    return empty, empty, np.zeros(0, dtype=bool)
+
+
+def _from_edges(
+    kind: str, n: int, src: np.ndarray, dst: np.ndarray, strong: np.ndarray
+) -> SocialNetwork:
+    """Symmetric CSR from undirected edges: self loops dropped, duplicates merged.
+
+    The tie flag rides along as the matrix data during the COO-to-CSR conversion:
+    scipy sums duplicate bool entries with a logical or and keeps explicit False
+    entries, so a merged edge is strong if any copy is strong and weak ties survive.
+    """
+    index_dtype = np.int32 if n < 2**31 else np.int64
+    keep = src != dst
+    if not keep.all():
+        src, dst, strong = src[keep], dst[keep], strong[keep]
+    del keep
+    rows = np.concatenate([src, dst]).astype(index_dtype, copy=False)
+    cols = np.concatenate([dst, src]).astype(index_dtype, copy=False)
+    del src, dst
+    ties = np.concatenate([strong, strong]).astype(bool, copy=False)
+    csr = sp.coo_array((ties, (rows, cols)), shape=(n, n)).tocsr()
+    del rows, cols, ties
+    csr.sum_duplicates()  # no-op when tocsr already produced canonical form
+    adjacency = sp.csr_array(
+        (np.ones(csr.nnz, dtype=bool), csr.indices, csr.indptr), shape=(n, n), copy=False
+    )
+    return SocialNetwork(kind=kind, n_nodes=n, adjacency=adjacency, strong=csr.data)
 
 
 def random_neighbour(
     net: SocialNetwork, speakers: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One uniformly random neighbour per speaker (-1 if none) and whether the tie is strong."""
+    """One uniformly random neighbour per speaker, and whether that tie is strong.
+
+    Parameters
+    ----------
+    net : SocialNetwork
+        The network.
+    speakers : array of int
+        Customer rows; repeats allowed (each draws independently).
+    rng : numpy.random.Generator
+        Source of randomness; exactly ``len(speakers)`` uniforms are drawn, so the
+        stream stays aligned whatever the degrees.
+
+    Returns
+    -------
+    listeners : numpy.ndarray of int64
+        A neighbour of each speaker, -1 for speakers without neighbours.
+    strong : numpy.ndarray of bool
+        Tie strength (False where there is no listener; always False when fully mixed,
+        where everyone is everyone's weak tie).
+
+    References
+    ----------
+    .. [1] Goldenberg, J., Libai, B. & Muller, E. (2001). *Marketing Letters* 12(3).
+    """
     speakers = np.asarray(speakers, dtype=np.int64)
+    u = rng.random(speakers.size)
     if net.fully_mixed:
-        other = rng.integers(0, max(net.n - 1, 1), speakers.size)
-        other = other + (other >= speakers)  # skip oneself
-        return other.astype(np.int64), np.zeros(speakers.size, dtype=bool)
-    deg = net.indptr[speakers + 1] - net.indptr[speakers]
-    pick = net.indptr[speakers] + np.floor(rng.random(speakers.size) * deg).astype(np.int64)
+        if net.n < 2:
+            return np.full(speakers.size, -1, dtype=np.int64), np.zeros(speakers.size, bool)
+        # Uniform over the n - 1 others: draw among n - 1 and step over the speaker.
+        other = np.minimum((u * (net.n - 1)).astype(np.int64), net.n - 2)
+        other += other >= speakers
+        return other, np.zeros(speakers.size, dtype=bool)
+    indptr = net.adjacency.indptr
+    starts = indptr[speakers].astype(np.int64)
+    deg = indptr[speakers + 1] - starts
     has = deg > 0
-    listeners = np.where(has, net.indices[np.where(has, pick, 0)] if net.indices.size else -1, -1)
-    strong = np.where(has, net.strong[np.where(has, pick, 0)] if net.strong.size else False, False)
-    return listeners.astype(np.int64), strong.astype(bool)
+    # floor(u * deg) is uniform on 0..deg-1; the minimum guards the u -> 1 rounding edge.
+    slot = starts + np.minimum((u * deg).astype(np.int64), np.maximum(deg - 1, 0))
+    slot = slot[has]
+    listeners = np.full(speakers.size, -1, dtype=np.int64)
+    strong = np.zeros(speakers.size, dtype=bool)
+    listeners[has] = net.adjacency.indices[slot]
+    strong[has] = net.strong[slot]
+    return listeners, strong
+
+
+def random_non_flag_neighbour(
+    net: SocialNetwork, speakers: np.ndarray, eligible: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """One uniformly random *eligible* neighbour per speaker (e.g. a non-customer).
+
+    Used for referrals: a promoter refers a neighbour who is not yet a customer
+    (MODEL.md 3.6; Kumar, Petersen & Leone 2007), so the draw is restricted to the
+    neighbours with ``eligible`` True rather than drawing any neighbour and giving up.
+
+    Parameters
+    ----------
+    net : SocialNetwork
+        The network.
+    speakers : array of int
+        Customer rows; repeats allowed (each draws independently).
+    eligible : array of bool, shape (n,)
+        Which customers may be picked.
+    rng : numpy.random.Generator
+        Exactly ``len(speakers)`` uniforms are drawn.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The chosen neighbour, -1 where a speaker has no eligible neighbour.
+
+    Notes
+    -----
+    Exact and loop-free over speakers: all neighbour slots of the speakers are
+    expanded, the eligible ones ranked by a cumulative sum, and the ``floor(u * c)``-th
+    of each speaker's ``c`` eligible neighbours located with a binary search. Work and
+    temporary memory follow the speakers' total degree, processed in chunks of ~4M
+    slots; the result does not depend on the chunking. Fully mixed: uniform over the
+    eligible customers other than the speaker.
+
+    References
+    ----------
+    .. [1] Kumar, V., Petersen, J. A. & Leone, R. P. (2007). How valuable is word of
+       mouth? *Harvard Business Review* 85(10), 139-146.
+    """
+    speakers = np.asarray(speakers, dtype=np.int64)
+    eligible = _node_flags(net, eligible, "eligible")
+    u = rng.random(speakers.size)
+    out = np.full(speakers.size, -1, dtype=np.int64)
+    if net.fully_mixed:
+        pool = np.flatnonzero(eligible)
+        self_in = eligible[speakers]
+        count = pool.size - self_in
+        pick = np.minimum((u * count).astype(np.int64), np.maximum(count - 1, 0))
+        # Skip the speaker's own place in the pool when it is eligible itself.
+        pick += self_in & (pick >= np.searchsorted(pool, speakers))
+        ok = count > 0
+        out[ok] = pool[pick[ok]]
+        return out
+    indptr, indices = net.adjacency.indptr, net.adjacency.indices
+    starts = indptr[speakers].astype(np.int64)
+    deg = indptr[speakers + 1] - starts
+    for lo, hi in _chunks(deg):
+        pos, first = _slots(starts[lo:hi], deg[lo:hi])
+        if pos.size == 0:
+            continue
+        cum = np.concatenate([[0], np.cumsum(eligible[indices[pos]], dtype=np.int64)])
+        before = cum[first]
+        count = cum[first + deg[lo:hi]] - before
+        ok = count > 0
+        rank = before + np.minimum((u[lo:hi] * count).astype(np.int64), count - 1) + 1
+        # First slot where the running count of eligible neighbours reaches the rank.
+        hit = np.searchsorted(cum, rank[ok], side="left") - 1
+        out[lo:hi][ok] = indices[pos[hit]]
+    return out
 
 
 def neighbour_share(net: SocialNetwork, flag: np.ndarray) -> np.ndarray:
-    """Share of each node's neighbours with ``flag`` set (0 for isolated nodes)."""
-    flag = np.asarray(flag, dtype=bool)
+    """Share of each customer's neighbours with ``flag`` set.
+
+    This is the f of the Bass-style awareness hazard (p_ext + q_int * f) / 365
+    (MODEL.md 3.7; Bass 1969), computed on the network as in Goldenberg, Libai &
+    Muller (2001).
+
+    Parameters
+    ----------
+    net : SocialNetwork
+        The network.
+    flag : array of bool, shape (n,)
+        E.g. active focal customers likely to recommend.
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (n,)
+        0 for customers without neighbours; fully mixed,
+        ``(flag.sum() - flag) / (n - 1)``.
+
+    References
+    ----------
+    .. [1] Bass, F. M. (1969). *Management Science* 15(5), 215-227.
+    """
+    flag = _node_flags(net, flag, "flag")
     if net.fully_mixed:
-        total = flag.sum()
-        return ((total - flag) / max(net.n - 1, 1)).astype(np.float32)
-    counts = net.matrix() @ flag.astype(np.float32)
+        if net.n < 2:
+            return np.zeros(net.n, dtype=np.float32)
+        return ((int(flag.sum()) - flag) / (net.n - 1)).astype(np.float32)
+    # One sparse mat-vec over the edges: ~15 ms a day at 10^6 customers, k = 10.
+    counts = net.adjacency @ flag.astype(np.float32)
     deg = net.degree
-    return np.where(deg > 0, counts / np.maximum(deg, 1), 0.0).astype(np.float32)
-
-
-def _neighbours_of(net: SocialNetwork, nodes: np.ndarray) -> np.ndarray:
-    """All neighbour ids of ``nodes`` concatenated (a node's list repeated per occurrence)."""
-    starts = net.indptr[nodes]
-    deg = net.indptr[nodes + 1] - starts
-    if deg.sum() == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(deg)[:-1]]), deg)
-    return net.indices[np.arange(int(deg.sum())) + offsets]
+    share = np.zeros(net.n, dtype=np.float32)
+    np.divide(counts, deg, out=share, where=deg > 0)
+    return share
 
 
 class NeighbourCounter:
     """How many of each node's neighbours carry a flag, kept up to date incrementally.
 
-    Each day only the nodes whose flag changed push +1 or -1 to their neighbours, so
-    the daily cost follows the number of changes, not the number of edges (a sparse
-    mat-vec over a million customers costs ~15 ms a day; this, well under 1 ms).
+    Gives the same shares as :func:`neighbour_share`, but each day only the nodes whose
+    flag changed push +1 or -1 to their neighbours, so the daily cost follows the number
+    of changes, not the number of edges (well under 1 ms a day instead of a ~15 ms
+    mat-vec at 10^6 customers).
+
+    Parameters
+    ----------
+    net : SocialNetwork
+        The network.
+    flag : array of bool, shape (n,)
+        The initial flags.
     """
 
     def __init__(self, net: SocialNetwork, flag: np.ndarray) -> None:
         self.net = net
-        self.flag = np.asarray(flag, dtype=bool).copy()
-        if net.fully_mixed:
-            self.total = int(self.flag.sum())
-            self.counts = None
-        else:
-            deg = np.diff(net.indptr)
-            flagged = self.flag[net.indices].astype(np.int32)
-            if flagged.size == 0:
-                self.counts = np.zeros(net.n, dtype=np.int32)
-            else:
-                # reduceat sums each node's slice of the edge list; an empty slice returns
-                # the next element instead of 0, so isolated nodes are zeroed afterwards.
-                starts = np.minimum(net.indptr[:-1], flagged.size - 1)
-                self.counts = np.add.reduceat(flagged, starts).astype(np.int32)
-                self.counts[deg == 0] = 0
+        self.flag = _node_flags(net, flag, "flag").copy()
+        self.total = int(self.flag.sum())
+        self.counts: np.ndarray | None = None
+        if not net.fully_mixed:
+            # Exact in float32: a count never exceeds a degree, far below 2^24.
+            self.counts = (net.adjacency @ self.flag.astype(np.float32)).astype(np.int32)
 
     def update(self, flag: np.ndarray) -> None:
         """Move to the new flags."""
+        flag = _node_flags(self.net, flag, "flag")
         changed = np.flatnonzero(flag != self.flag)
         if changed.size == 0:
             return
-        if self.counts is None:
-            self.total += int(flag[changed].sum()) - int(self.flag[changed].sum())
-        else:
-            on = changed[flag[changed]]
-            off = changed[~flag[changed]]
-            np.add.at(self.counts, _neighbours_of(self.net, on), 1)
-            np.add.at(self.counts, _neighbours_of(self.net, off), -1)
-        self.flag[changed] = flag[changed]
+        now_on = flag[changed]
+        self.total += 2 * int(now_on.sum()) - changed.size
+        if self.counts is not None:
+            np.add.at(self.counts, self._neighbours_of(changed[now_on]), 1)
+            np.add.at(self.counts, self._neighbours_of(changed[~now_on]), -1)
+        self.flag[changed] = now_on
 
     def share(self, nodes: np.ndarray) -> np.ndarray:
-        """Share of the neighbours of ``nodes`` that carry the flag."""
+        """Share of the neighbours of ``nodes`` that carry the flag (float32)."""
+        nodes = np.asarray(nodes, dtype=np.int64)
         if self.counts is None:
-            return ((self.total - self.flag[nodes]) / max(self.net.n - 1, 1)).astype(np.float32)
-        deg = self.net.indptr[nodes + 1] - self.net.indptr[nodes]
-        return np.where(deg > 0, self.counts[nodes] / np.maximum(deg, 1), 0.0).astype(np.float32)
+            if self.net.n < 2:
+                return np.zeros(nodes.size, dtype=np.float32)
+            return ((self.total - self.flag[nodes]) / (self.net.n - 1)).astype(np.float32)
+        indptr = self.net.adjacency.indptr
+        deg = indptr[nodes + 1] - indptr[nodes]
+        share = np.zeros(nodes.size, dtype=np.float32)
+        np.divide(self.counts[nodes], deg, out=share, where=deg > 0)
+        return share
+
+    def _neighbours_of(self, nodes: np.ndarray) -> np.ndarray:
+        indptr = self.net.adjacency.indptr
+        starts = indptr[nodes].astype(np.int64)
+        pos, _ = _slots(starts, indptr[nodes + 1] - starts)
+        return self.net.adjacency.indices[pos]
 
 
 def memory_bytes(net: SocialNetwork) -> int:
-    """Bytes held by the adjacency arrays."""
-    return net.indptr.nbytes + net.indices.nbytes + net.strong.nbytes
+    """Bytes held by the network's arrays (0 when fully mixed)."""
+    if net.fully_mixed:
+        return 0
+    a = net.adjacency
+    return a.indptr.nbytes + a.indices.nbytes + a.data.nbytes + net.strong.nbytes
+
+
+def _node_flags(net: SocialNetwork, flag: np.ndarray, name: str) -> np.ndarray:
+    flag = np.asarray(flag, dtype=bool)
+    if flag.shape != (net.n,):
+        raise ValueError(
+            f"{name} must have one entry per customer, shape ({net.n},), got {flag.shape}"
+        )
+    return flag
+
+
+def _slots(starts: np.ndarray, deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``indices`` of every neighbour of each node, concatenated.
+
+    Returns the positions and, per node, where its run begins in them.
+    """
+    first = np.cumsum(deg) - deg
+    pos = np.arange(int(deg.sum()), dtype=np.int64)
+    pos += np.repeat(starts - first, deg)
+    return pos, first
+
+
+def _chunks(deg: np.ndarray) -> list[tuple[int, int]]:
+    """Split nodes into consecutive runs of about ``_SLOT_CHUNK`` neighbour slots."""
+    total = int(deg.sum())
+    if total <= _SLOT_CHUNK:
+        return [(0, deg.size)]
+    cuts = np.searchsorted(np.cumsum(deg), np.arange(_SLOT_CHUNK, total, _SLOT_CHUNK))
+    bounds = np.unique(np.concatenate([[0], cuts + 1, [deg.size]]).clip(0, deg.size))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
