@@ -53,8 +53,12 @@ class MetricsRecorder:
 
     def add_many(self, day: int, values: dict[str, float]) -> None:
         """Record several totals for one day."""
-        for k, v in values.items():
-            self.add(day, k, v)
+        n = len(values)
+        self._day.extend([day] * n)
+        self._metric.extend(values)
+        self._value.extend(map(float, values.values()))
+        self._segment.extend([""] * n)
+        self._tier.extend([""] * n)
 
     def add_breakdown(
         self, day: int, metric: str, values: np.ndarray, labels: list[str], *, by: str = "segment"

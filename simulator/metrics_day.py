@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .kernels.census import census, group_census
 from .mechanisms.word_of_mouth import nps_from_histogram
 from .population import ACTIVE, LAPSED, PROSPECT
 
@@ -19,6 +20,7 @@ MIDS = np.arange(BINS) / 100.0
 # Breakdowns by segment and tier cost a pass over the population each: weekly is
 # enough for plots and reports, and the last day is always recorded.
 BREAKDOWN_EVERY = 7
+_EVERYONE = np.zeros(0, dtype=bool)
 
 
 def record(model: LoyaltyModel, d: int) -> None:
@@ -26,20 +28,18 @@ def record(model: LoyaltyModel, d: int) -> None:
     p = model.pop
     m = model.metrics
     flows = getattr(model, "_day_flows", {}) if d > 0 else {}
-    by_rel = np.bincount(p.relationship[p.alive], minlength=3)
-    active = p.alive & (p.relationship == ACTIVE)
+    # One pass: counts by relationship and one histogram of S, which gives the mean,
+    # the NPS and the quantiles of the day.
+    by_rel, hist, s_total = census(p.alive, p.relationship, p.satisfaction, BINS)
     n_active = int(by_rel[ACTIVE])
-    s_active = p.satisfaction[active]
     noise = model.config.market.word_of_mouth.ltr_noise
-    # One histogram of S gives the mean, the NPS and the quantiles of the day.
-    hist = np.bincount(np.rint(s_active * 100.0).astype(np.int32), minlength=BINS)[:BINS]
     values: dict[str, float] = {
         "customers_active": n_active,
         "customers_prospect": int(by_rel[PROSPECT]),
         "customers_lapsed_stock": int(by_rel[LAPSED]),
         "customers_alive": int(by_rel.sum()),
-        "satisfaction_mean": float(s_active.mean(dtype=np.float64)) if n_active else float("nan"),
-        "nps": nps_from_histogram(hist, MIDS, noise),
+        "satisfaction_mean": s_total / n_active if n_active else float("nan"),
+        "nps": nps_from_histogram(hist, 0.01, noise),
     }
     if n_active:
         cdf = np.cumsum(hist) / n_active
@@ -90,17 +90,15 @@ def record(model: LoyaltyModel, d: int) -> None:
 
     last = d == model.config.run.days
     if d % BREAKDOWN_EVERY == 0 or last:
-        _breakdowns(model, d, active)
+        _breakdowns(model, d)
 
 
-def _breakdowns(model: LoyaltyModel, d: int, active: np.ndarray) -> None:
+def _breakdowns(model: LoyaltyModel, d: int) -> None:
     p = model.pop
     labels = [s.name for s in model.config.market.segments]
-    k = len(labels)
-    seg = p.segment
-    n_act = np.bincount(seg[active], minlength=k)
-    s_sum = np.bincount(seg[active], weights=p.satisfaction[active], minlength=k)
-    rev = np.bincount(seg, weights=p.revenue, minlength=k)
+    _, n_act, s_sum, rev = group_census(
+        p.segment, _EVERYONE, p.alive, p.relationship, p.satisfaction, p.revenue, len(labels)
+    )
     m = model.metrics
     m.add_breakdown(d, "customers_active", n_act, labels)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -109,11 +107,9 @@ def _breakdowns(model: LoyaltyModel, d: int, active: np.ndarray) -> None:
     tiers = model.programme.tier_labels() if hasattr(model.programme, "tier_labels") else []
     if tiers:
         tier = p.extra["tier"]
-        members = p.member & p.alive
-        counts = np.bincount(tier[members], minlength=len(tiers))
+        counts, n_t, s_t, _ = group_census(
+            tier, p.member, p.alive, p.relationship, p.satisfaction, p.revenue, len(tiers)
+        )
         m.add_breakdown(d, "members", counts, tiers, by="tier")
-        t_act = active & p.member
-        n_t = np.bincount(tier[t_act], minlength=len(tiers))
-        s_t = np.bincount(tier[t_act], weights=p.satisfaction[t_act], minlength=len(tiers))
         with np.errstate(invalid="ignore", divide="ignore"):
             m.add_breakdown(d, "satisfaction_mean", s_t / n_t, tiers, by="tier")

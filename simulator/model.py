@@ -20,6 +20,8 @@ from .customer import CustomerView
 from .desk import ComplaintDesk
 from .errors import ScenarioError
 from .firms import Competitor, Firm, FocalFirm
+from .kernels import bookkeeping, store_choice, transitions, visit
+from .kernels.uniforms import uniforms_at
 from .market import MarketOffers
 from .mechanisms import acquisition as acq
 from .mechanisms import choice, complaints, defection, purchase, satisfaction
@@ -141,6 +143,11 @@ class LoyaltyModel(mesa.Model):
         self.programme.schedule()
         self.offers.schedule()
         self._no_entry = not self.pop.entry_day.any()
+        # Typed placeholders for the kernels' optional inputs ("absent" = empty).
+        j = self.pop.n_firms
+        self._empty = np.zeros(0, dtype=np.float64)
+        self._empty_matrix = np.zeros((0, j), dtype=np.float32)
+        self._sc_table_key: tuple[float, ...] | None = None
         self._base_occasion = purchase.occasion_probability(self.pop.rate).astype(np.float32)
         # The retention cohort: active customers at the start, or at their entry for
         # customers who enter the market later (CDNOW-style acquisition cohorts).
@@ -251,6 +258,24 @@ class LoyaltyModel(mesa.Model):
         u[has, last[has]] += sc
         return u
 
+    def _switching_cost_by_tenure(self) -> np.ndarray:
+        """Procedural + relational switching cost at each whole tenure, 0 to today.
+
+        Tenure is a whole number of days, so the kernels read the reference function's
+        values off this table instead of recomputing ``expm1`` per customer.
+        """
+        ch = self.config.market.choice
+        size = max(self.config.run.days, self.day) + 1
+        key = (size, ch.procedural_switching_cost, ch.relational_switching_cost)
+        if self._sc_table_key != key:
+            self._sc_table = defection.switching_cost(
+                np.arange(size, dtype=np.float64),
+                procedural=ch.procedural_switching_cost,
+                relational_max=ch.relational_switching_cost,
+            )
+            self._sc_table_key = key
+        return self._sc_table
+
     def switching_cost(self, rows: np.ndarray) -> np.ndarray:
         """Procedural + financial + relational switching cost of the focal firm."""
         ch = self.config.market.choice
@@ -331,11 +356,14 @@ class LoyaltyModel(mesa.Model):
         self.programme.begin_day(d)
         self.offers.react(d)
         self._enter(d)
+        # Two counter-based uniforms per customer-day, drawn only where a rule needs
+        # them: the purchase occasion (and store choice), and the transition. Defection
+        # (active), win-back (lapsed) and awareness (prospects) act on disjoint
+        # customers, so one uniform serves all three transitions.
+        self._occasion_key = self.streams.key("occasion", d)
+        self._transition_key = self.streams.key("transition", d)
         chosen_rows, chosen = self._occasions_and_choice(d)
         self._visits(d, chosen_rows, chosen)
-        # Defection (active), win-back (lapsed) and awareness (prospects) act on disjoint
-        # customers, so one uniform per customer-day serves all three transitions.
-        self._transition = self.streams.get("transition", d).random(self.pop.n, dtype=np.float32)
         self._defection(d)
         self._winback(d)
         self._word_of_mouth(d)
@@ -366,9 +394,6 @@ class LoyaltyModel(mesa.Model):
 
     def _occasions_and_choice(self, d: int) -> tuple[np.ndarray, np.ndarray]:
         p = self.pop
-        mod = self.config.modules
-        u = self.streams.get("purchase", d).random(p.n, dtype=np.float32)
-        eligible = p.alive if self._no_entry else p.alive & (p.entry_day < d)
         # Base chances are fixed per customer; only members' goal gradient moves them.
         prob = self._base_occasion
         boosted = self.programme.rate_multiplier()
@@ -376,53 +401,89 @@ class LoyaltyModel(mesa.Model):
             rows_m, mult = boosted
             prob = prob.copy()
             prob[rows_m] = purchase.occasion_probability(p.rate[rows_m], mult)
-        rows = np.flatnonzero(eligible & (u < prob))
+        rows, uc = store_choice.occasion_rows(
+            self._occasion_key, prob, p.alive, p.entry_day, d, not self._no_entry
+        )
         if rows.size == 0:
             return rows, np.zeros(0, dtype=np.int8)
         j = p.n_firms
-        considered = np.empty((rows.size, j + 1), dtype=bool)
-        considered[:, :j] = p.aware[rows]
-        considered[:, j] = True
-        blocked = p.blocked_until[rows] >= d
-        considered[:, 0] &= ~blocked & (p.relationship[rows] != LAPSED)
-        # Given an occasion (u < prob), u / prob is again uniform on [0, 1): it picks the
-        # store, so one draw per customer-day serves both (and keeps luck aligned).
-        uc = np.minimum(u[rows] / prob[rows], np.float32(1 - 1e-7))
-        if not mod.competition:
-            # BG/NBD nested inside: every occasion of a focal customer is a focal purchase.
-            chosen = np.where(considered[:, 0], 0, j).astype(np.int8)
+        if self.config.modules.competition:
+            # numpy's SIMD exp beats a scalar exp per option in a kernel.
+            weights = self._kernel_utility(rows)
+            store_choice.consider(
+                rows, weights, self.asc, p.aware, p.blocked_until, p.relationship, d
+            )
+            chosen = store_choice.choose(uc, np.exp(weights, out=weights))
         else:
-            util = self._firm_utility(rows) + self.asc[None, :].astype(np.float32)
-            chosen = choice.choose(util, considered[:, :j], uc)
-        p.habit[rows] = choice.update_habit(
-            p.habit[rows], chosen, self.config.market.choice.habit_smoothing
-        )
+            chosen = store_choice.focal_or_nowhere(
+                rows, p.aware, p.blocked_until, p.relationship, d, j
+            )
+        store_choice.learn_habit(rows, chosen, p.habit, self.config.market.choice.habit_smoothing)
         return rows, chosen
+
+    def _kernel_utility(self, rows: np.ndarray) -> np.ndarray:
+        """The compiled equivalent of :meth:`_firm_utility` (tests hold them equal)."""
+        p = self.pop
+        ch = self.config.market.choice
+        prog = self.programme
+        psi = ch.points_value_ratio * prog.reward_sensitivity
+        rival = np.array([0.0] + [f.reward_rate for f in self.competitors])
+        extra = financial = self._empty
+        if prog.active:
+            # The programme as a price cut, plus status and rewarded-behaviour bonuses.
+            focal_rate = prog.reward_rate(rows)
+            extra = _per_row(prog.utility_bonus(rows), rows.size)
+            mem = np.flatnonzero(focal_rate)
+            beta = p.price_sens[rows[mem]]
+            extra[mem] -= beta * np.log1p(-psi[p.segment[rows[mem]]] * focal_rate[mem])
+            financial = _per_row(prog.financial_switching_cost(rows), rows.size)
+        offers = self.offers
+        cut = conquest = self._empty_matrix
+        if offers.price_cut is not None:
+            cut, conquest = offers.price_cut, offers.conquest
+        return store_choice.firm_utilities(
+            rows,
+            self.day,
+            p.price_sens,
+            p.quality_weight,
+            p.expectation,
+            p.habit,
+            p.satisfaction,
+            p.wom,
+            p.last_firm,
+            p.active_since,
+            self._switching_cost_by_tenure(),
+            p.segment,
+            np.log([f.price for f in self.firms]),
+            rival,
+            psi,
+            extra,
+            financial,
+            cut,
+            conquest,
+            ch.habit_weight,
+            ch.satisfaction_weight,
+            ch.wom_weight,
+            ch.procedural_switching_cost,
+        )
 
     def _visits(self, d: int, rows: np.ndarray, chosen: np.ndarray) -> None:
         p = self.pop
         j = p.n_firms
-        bought = chosen < j
-        buyers = rows[bought]
-        focal = rows[chosen == 0]
-        self._focal_purchase(d, focal)
-        self._day_flows["category_purchases"] += buyers.size
-        # Counted after the visit, so a prospect's first focal purchase counts as active.
-        self._day_flows["category_purchases_active"] += int(
-            (p.relationship[buyers] == ACTIVE).sum()
-        )
+        grouped, starts = bookkeeping.group_by_option(rows, chosen, j + 1)
+        self._focal_purchase(d, grouped[starts[0] : starts[1]])
         for k in range(1, j):
-            self._competitor_visit(d, rows[chosen == k], k)
-        p.last_firm[buyers] = chosen[bought]
-        # BG/NBD: after each repeat purchase (any firm) the customer may leave the category.
-        repeat = buyers[p.purchases[buyers] >= 1]
-        p.purchases[buyers] += 1
-        u = self.streams.get("dropout", d).random(repeat.size)
-        leave = repeat[u < p.dropout[repeat]]
-        if leave.size:
-            lost = leave[p.relationship[leave] == ACTIVE]
-            self._day_flows["left_category"] += lost.size
-            p.alive[leave] = False
+            self._competitor_visit(d, grouped[starts[k] : starts[k + 1]], k)
+        buyers = grouped[: starts[j]]
+        firms = np.repeat(np.arange(j, dtype=np.int8), np.diff(starts[: j + 1]))
+        u = self.streams.uniforms("dropout", d, buyers)
+        # After the visits, so a prospect's first focal purchase counts as active.
+        active_purchases, lost = bookkeeping.record_purchases(
+            buyers, firms, u, p.last_firm, p.purchases, p.relationship, p.dropout, p.alive
+        )
+        self._day_flows["category_purchases"] += buyers.size
+        self._day_flows["category_purchases_active"] += active_purchases
+        self._day_flows["left_category"] += lost
 
     def _focal_purchase(self, d: int, rows: np.ndarray, *, trial_purchase: bool = False) -> None:
         """A visit to the focal firm (MODEL.md 3.3)."""
@@ -444,34 +505,28 @@ class LoyaltyModel(mesa.Model):
 
         failed = rng.random(rows.size) < f.failure_rate
         noise = c.firm.quality_sd * rng.standard_normal(rows.size)
-        q = satisfaction.experienced_quality(
-            f.quality,
-            p.match[rows, 0],
-            self.programme.quality_uplift(rows),
+        s, s_before = visit.focal_experience(
+            rows,
             noise,
             failed,
+            _per_row(self.programme.quality_uplift(rows), rows.size),
+            _per_row(discount, rows.size),
+            f.quality,
             f.failure_size,
+            f.price,
+            p.match,
+            p.expectation,
+            p.ref_price,
+            p.satisfaction,
+            sat.quality_disconfirmation,
+            sat.price_disconfirmation,
+            sat.loss_aversion,
+            sat.curvature,
+            sat.carryover,
+            sat.expectation_learning,
+            sat.reference_price_learning,
+            c.modules.satisfaction,
         )
-        eff_price = f.price * (1.0 - discount)
-        s = satisfaction.transaction_satisfaction(
-            q,
-            p.expectation[rows, 0],
-            p.ref_price[rows],
-            eff_price,
-            b_quality=sat.quality_disconfirmation,
-            b_price=sat.price_disconfirmation,
-            loss_aversion=sat.loss_aversion,
-            curvature=sat.curvature,
-        )
-        s_before = p.satisfaction[rows].copy()
-        if c.modules.satisfaction:
-            p.satisfaction[rows] = satisfaction.smooth(s_before, s, sat.carryover)
-            p.expectation[rows, 0] = np.clip(
-                satisfaction.smooth(p.expectation[rows, 0], q, sat.expectation_learning), 0, 10
-            )
-            p.ref_price[rows] = satisfaction.smooth(
-                p.ref_price[rows], eff_price, sat.reference_price_learning
-            )
         if c.modules.complaints:
             self._complaints(d, rows, s, s_before, failed, rng)
         p.last_failure_day[rows[failed]] = d
@@ -494,12 +549,18 @@ class LoyaltyModel(mesa.Model):
                     self.totals[f"acquired_by_{name}"] += int((src == code).sum())
                 self.programme.on_acquired(d, new)
         margin = basket * c.firm.margin_rate - prog_cost
-        p.revenue[rows] += basket.astype(np.float32)
-        p.value[rows] += margin * self.discount(d)
-        p.focal_visits[rows] += 1
-        first = p.first_focal_day[rows] == NEVER
-        p.first_focal_day[rows[first]] = d
-        p.last_focal_day[rows] = d
+        visit.book_focal_visits(
+            rows,
+            basket,
+            margin,
+            self.discount(d),
+            d,
+            p.revenue,
+            p.value,
+            p.focal_visits,
+            p.first_focal_day,
+            p.last_focal_day,
+        )
         revenue = float(basket.sum())
         self._day_flows["revenue"] += revenue
         self._day_flows["gross_margin"] += revenue * c.firm.margin_rate
@@ -520,15 +581,16 @@ class LoyaltyModel(mesa.Model):
         p = self.pop
         c = self.config
         rng = self.streams.get(f"competitor_visit_{k}", d)
-        q = (
-            self.firms[k].quality
-            + p.match[rows, k]
-            + c.firm.quality_sd * rng.standard_normal(rows.size)
-        )
+        noise = c.firm.quality_sd * rng.standard_normal(rows.size)
         if c.modules.satisfaction:
-            eta = c.market.satisfaction.expectation_learning
-            p.expectation[rows, k] = np.clip(
-                satisfaction.smooth(p.expectation[rows, k], q, eta), 0, 10
+            visit.rival_experience(
+                rows,
+                k,
+                self.firms[k].quality,
+                noise,
+                p.match,
+                p.expectation,
+                c.market.satisfaction.expectation_learning,
             )
         if self.record_transactions:
             shape = np.array([s.spend.p for s in c.market.segments])[p.segment[rows]]
@@ -621,35 +683,37 @@ class LoyaltyModel(mesa.Model):
         if not c.modules.defection:
             return
         dp = c.market.defection
-        rows = np.flatnonzero(p.alive & (p.relationship == ACTIVE) & (p.active_since < d))
-        u = self._transition[rows]
-        s_perc = defection.perceived_satisfaction(
-            p.satisfaction[rows], p.member[rows], dp.member_discount
+        rows = transitions.status_rows(p.alive, p.relationship, ACTIVE, p.active_since, d)
+        financial = extra = self._empty
+        kappa = dp.switching_cost_weight
+        if self.programme.active:
+            sc_fin = _per_row(self.programme.financial_switching_cost(rows), rows.size)
+            financial = np.exp(-kappa * sc_fin)
+        if self.offers.hazard is not None:
+            extra = _per_row(self.offers.defection_hazard(rows), rows.size)
+        leave = transitions.defection_draws(
+            rows,
+            self._transition_key,
+            d,
+            p.satisfaction,
+            p.member,
+            p.hazard_boost_until,
+            p.referred_by,
+            p.alive,
+            p.relationship,
+            p.active_since,
+            np.exp(-kappa * self._switching_cost_by_tenure()),
+            financial,
+            extra,
+            dp.member_discount,
+            dp.h_min,
+            dp.h_max,
+            dp.k_s,
+            dp.s50,
+            c.market.competitive_intensity,
+            c.market.complaints.paradox_hazard_multiplier,
+            1.0 - c.market.word_of_mouth.referral_churn_reduction,
         )
-        mult = np.where(
-            p.hazard_boost_until[rows] >= d, c.market.complaints.paradox_hazard_multiplier, 1.0
-        )
-        ref = p.referred_by[rows]
-        ref_active = np.zeros(rows.size, dtype=bool)
-        has = ref >= 0
-        ref_active[has] = p.alive[ref[has]] & (p.relationship[ref[has]] == ACTIVE)
-        ref_factor = np.where(
-            ref_active, 1.0 - c.market.word_of_mouth.referral_churn_reduction, 1.0
-        )
-        h = defection.defection_hazard(
-            s_perc,
-            self.switching_cost(rows),
-            h_min=dp.h_min,
-            h_max=dp.h_max,
-            k_s=dp.k_s,
-            s50=dp.s50,
-            intensity=c.market.competitive_intensity,
-            kappa=dp.switching_cost_weight,
-            multiplier=mult,
-            referral_factor=ref_factor,
-            extra=self.offers.defection_hazard(rows),
-        )
-        leave = rows[u < defection.hazard_to_probability(h)]
         p.relationship[leave] = LAPSED
         p.aware[leave, 0] = False
         p.lapsed_day[leave] = d
@@ -661,8 +725,8 @@ class LoyaltyModel(mesa.Model):
         if not c.modules.winback:
             return
         dp = c.market.defection
-        rows = np.flatnonzero(p.alive & (p.relationship == LAPSED) & (p.lapsed_day < d))
-        u = self._transition[rows]
+        rows = transitions.status_rows(p.alive, p.relationship, LAPSED, p.lapsed_day, d)
+        u = uniforms_at(self._transition_key, rows)
         h = defection.winback_hazard(
             p.satisfaction[rows],
             self.programme.winback_offer_share(rows),
@@ -784,10 +848,10 @@ class LoyaltyModel(mesa.Model):
         if not c.modules.acquisition:
             return
         a = c.market.acquisition
-        prospects = np.flatnonzero(
-            p.alive & (p.relationship == PROSPECT) & ~p.aware[:, 0] & (p.blocked_until < d)
+        prospects = transitions.unaware_prospects(
+            p.alive, p.relationship, p.aware[:, 0], p.blocked_until, d
         )
-        u = self._transition[prospects]
+        u = uniforms_at(self._transition_key, prospects)
         h_adv = np.full(prospects.size, a.p_ext * a.advertising / 365.0)
         if c.modules.word_of_mouth and self.network is not None and a.q_int > 0:
             recommender = p.alive & (p.relationship == ACTIVE)
@@ -824,3 +888,8 @@ class LoyaltyModel(mesa.Model):
         from .output import transactions_frame
 
         return transactions_frame(self)
+
+
+def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
+    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()

@@ -11,14 +11,32 @@ import zlib
 
 import numpy as np
 
+from .kernels.uniforms import uniforms_at
+
 
 def _key(name: str) -> int:
     # crc32 is stable across processes and Python versions, unlike hash().
     return zlib.crc32(name.encode("utf-8"))
 
 
+_MASK = (1 << 64) - 1
+
+
+def _mix64(z: int) -> int:
+    # SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijection that scatters
+    # neighbouring days to unrelated 64-bit keys.
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
 class Streams:
     """Factory of independent generators, one per (name, day).
+
+    Each name has its own ``SeedSequence`` spawned from the run seed. Day ``d`` of a
+    name is block ``d + 1`` of 2^64 draws of that name's PCG64 stream (``advance`` is
+    cheap and blocks never overlap in the 2^128 period), so a day's generator costs
+    a few microseconds, not a fresh seeding.
 
     Parameters
     ----------
@@ -28,6 +46,15 @@ class Streams:
 
     def __init__(self, seed: int) -> None:
         self.seed = int(seed)
+        self._sequences: dict[str, np.random.SeedSequence] = {}
+        self._bases: dict[str, int] = {}
+
+    def _sequence(self, name: str) -> np.random.SeedSequence:
+        seq = self._sequences.get(name)
+        if seq is None:
+            seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(_key(name),))
+            self._sequences[name] = seq
+        return seq
 
     def get(self, name: str, day: int | None = None) -> np.random.Generator:
         """Return the generator for stream ``name`` (on ``day``, if given).
@@ -35,6 +62,26 @@ class Streams:
         The same (seed, name, day) always gives the same generator state, whatever
         else was drawn before: that is what keeps strategies' luck aligned.
         """
-        spawn_key: tuple[int, ...] = (_key(name),) if day is None else (_key(name), int(day))
-        seq = np.random.SeedSequence(entropy=self.seed, spawn_key=spawn_key)
-        return np.random.Generator(np.random.PCG64(seq))
+        bits = np.random.PCG64(self._sequence(name))
+        if day is not None:
+            bits.advance((int(day) + 1) << 64)
+        return np.random.Generator(bits)
+
+    def key(self, name: str, day: int | None = None) -> np.uint64:
+        """The 64-bit key of stream ``name`` (on ``day``) for counter-based uniforms.
+
+        Kernels turn (key, customer) into that customer's uniform
+        (:func:`simulator.kernels.uniforms.counter_uniform`), so a full-population draw
+        costs nothing for the customers a rule does not concern.
+        """
+        base = self._bases.get(name)
+        if base is None:
+            base = int(self._sequence(name).generate_state(1, np.uint64)[0])
+            self._bases[name] = base
+        if day is None:
+            return np.uint64(base)
+        return np.uint64(_mix64((base + (int(day) + 1) * 0x9E3779B97F4A7C15) & _MASK))
+
+    def uniforms(self, name: str, day: int | None, rows: np.ndarray) -> np.ndarray:
+        """Counter-based uniforms (float32) of customers ``rows`` in stream ``name``."""
+        return uniforms_at(self.key(name, day), np.asarray(rows, dtype=np.int64))
