@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
-from .report import ReportError
+# The report module (scipy.stats, plots) is imported when the command runs, so that
+# every other command starts without it.
+from .errors import ReportError
 
 if TYPE_CHECKING:
     from .compare import ComparisonResult

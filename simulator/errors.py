@@ -47,3 +47,7 @@ class RunError(LoyaltySimError):
 
 class OutputError(LoyaltySimError):
     """Results could not be written (existing run directory, unwritable folder...)."""
+
+
+class ReportError(LoyaltySimError):
+    """A report cannot be produced from the given input (e.g. not a run directory)."""

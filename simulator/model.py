@@ -21,6 +21,7 @@ from .desk import ComplaintDesk
 from .errors import ScenarioError
 from .firms import Competitor, Firm, FocalFirm
 from .kernels import bookkeeping, store_choice, transitions, visit
+from .kernels import word_of_mouth as wom_kernels
 from .kernels.uniforms import uniforms_at
 from .market import MarketOffers
 from .mechanisms import acquisition as acq
@@ -28,8 +29,8 @@ from .mechanisms import choice, complaints, defection, purchase, satisfaction
 from .mechanisms import word_of_mouth as wom
 from .metrics import MetricsRecorder
 from .network import (
-    NeighbourCounter,
     build_network,
+    neighbour_share_of,
     random_neighbour,
     random_non_flag_neighbour,
 )
@@ -185,7 +186,6 @@ class LoyaltyModel(mesa.Model):
     def _build_network(self) -> None:
         m = self.config.modules
         self.network = None
-        self._recommenders: NeighbourCounter | None = None
         if m.word_of_mouth or m.acquisition:
             net = self.config.market.network
             try:
@@ -748,37 +748,32 @@ class LoyaltyModel(mesa.Model):
             return
         w = c.market.word_of_mouth
         p.wom *= np.float32(wom.decay_factor(w.wom_half_life))
-        rng = self.streams.get("word_of_mouth", d)
-        recent = p.last_focal_day >= d - w.experience_days  # int16 compare: no casts
-        angry = p.negative_talk_until >= d
-        speakers = np.flatnonzero(p.alive & (recent | angry))
+        speakers = wom_kernels.speakers(
+            p.alive, p.last_focal_day, p.negative_talk_until, d, w.experience_days
+        )
         if speakers.size == 0:
             return
-        ltr = wom.likelihood_to_recommend(
-            p.satisfaction[speakers], w.ltr_noise * rng.standard_normal(speakers.size)
+        rng = self.streams.get("word_of_mouth", d)
+        noise = rng.standard_normal(speakers.size, dtype=np.float32)
+        noise *= np.float32(w.ltr_noise)
+        valence, ltr = wom_kernels.talk(
+            speakers,
+            noise,
+            self.streams.key("talk", d),
+            p.satisfaction,
+            p.segment,
+            np.array([s.talkativeness for s in c.market.segments]),
+            p.last_focal_day,
+            p.negative_talk_until,
+            d,
+            w.experience_days,
+            w.promoter_rate,
+            w.passive_rate,
+            w.passive_positive,
+            w.detractor_rate,
+            c.market.complaints.negative_talk_rate,
+            self.talk_by_class,
         )
-        talkative = np.array([s.talkativeness for s in c.market.segments])[p.segment[speakers]]
-        valence = wom.talk(
-            ltr,
-            rng.random(speakers.size),
-            rng.random(speakers.size),
-            promoter_rate=w.promoter_rate,
-            passive_rate=w.passive_rate,
-            passive_positive=w.passive_positive,
-            detractor_rate=w.detractor_rate,
-            talkativeness=talkative,
-        )
-        # A failed recovery makes customers talk negatively on top of their usual talk.
-        extra_neg = angry[speakers] & (
-            rng.random(speakers.size) < c.market.complaints.negative_talk_rate
-        )
-        valence = np.where(extra_neg & (valence == 0), -1, valence).astype(np.int8)
-        # Talk per head by NPS class (detractor, passive, promoter), for fact 6.
-        cls = np.where(ltr >= 9, 2, np.where(ltr <= 6, 0, 1))[recent[speakers]]
-        spoke = valence[recent[speakers]] != 0
-        self.talk_by_class[:, 1] += np.bincount(cls, minlength=3)
-        self.talk_by_class[:, 0] += np.bincount(cls[spoke], minlength=3)
-
         talkers = np.flatnonzero(valence != 0)
         self._spread(d, speakers[talkers], valence[talkers], rng)
         self._referrals(d, speakers[ltr >= 9], rng)
@@ -852,24 +847,32 @@ class LoyaltyModel(mesa.Model):
             p.alive, p.relationship, p.aware[:, 0], p.blocked_until, d
         )
         u = uniforms_at(self._transition_key, prospects)
-        h_adv = np.full(prospects.size, a.p_ext * a.advertising / 365.0)
-        if c.modules.word_of_mouth and self.network is not None and a.q_int > 0:
-            recommender = p.alive & (p.relationship == ACTIVE)
-            if c.modules.satisfaction:
-                recommender &= p.satisfaction >= 6.5  # expected LTR >= 7
-            if self._recommenders is None:
-                self._recommenders = NeighbourCounter(self.network, recommender)
-            else:
-                self._recommenders.update(recommender)
-            f = self._recommenders.share(prospects)
+        social = c.modules.word_of_mouth and self.network is not None and a.q_int > 0
+        terms = dict(p_ext=a.p_ext, q_int=a.q_int, advertising=a.advertising)
+        # Thinning: with f <= 1 the hazard is at most h_top, so only prospects whose
+        # uniform is below its probability can become aware today (a fraction of a per
+        # cent), and only theirs needs the share f of recommending neighbours.
+        h_top = acq.awareness_hazard(1.0 if social else 0.0, **terms)
+        maybe = u < defection.hazard_to_probability(h_top) * (1.0 + 1e-6)
+        rows, u = prospects[maybe], u[maybe]
+        if social:
+            f = neighbour_share_of(self.network, rows, self._recommends)
         else:
-            f = np.zeros(prospects.size)
-        h = acq.awareness_hazard(f, p_ext=a.p_ext, q_int=a.q_int, advertising=a.advertising)
-        aware = u < defection.hazard_to_probability(h)
-        new = prospects[aware]
+            f = np.zeros(rows.size, dtype=np.float32)
+        aware = u < defection.hazard_to_probability(acq.awareness_hazard(f, **terms))
+        new = rows[aware]
         p.aware[new, 0] = True
-        by_adv = u[aware] < defection.hazard_to_probability(h_adv[aware])
+        by_adv = u[aware] < defection.hazard_to_probability(a.p_ext * a.advertising / 365.0)
         self.acq_source[new] = np.where(by_adv, SOURCE_ADVERTISING, SOURCE_WOM)
+
+    def _recommends(self, rows: np.ndarray) -> np.ndarray:
+        """Active focal customers likely to recommend (expected LTR >= 7): the f of
+        the awareness hazard counts them among a prospect's neighbours (MODEL.md 3.7)."""
+        p = self.pop
+        ok = p.alive[rows] & (p.relationship[rows] == ACTIVE)
+        if self.config.modules.satisfaction:
+            ok &= p.satisfaction[rows] >= 6.5
+        return ok
 
     # ------------------------------------------------------------ bookkeeping
 

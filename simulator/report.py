@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import LoyaltySimError
+from .errors import ReportError
 from .metrics import DIRECTION
 from .stats import BASELINE, INCREMENTAL_ROI, NO_DIFFERENCE, band, t_interval
 
@@ -33,10 +33,6 @@ if TYPE_CHECKING:
     from .compare import ComparisonResult
 
 __all__ = ["ReportError", "Finding", "executive_summary", "render_html", "write_report"]
-
-
-class ReportError(LoyaltySimError):
-    """A report cannot be produced from the given input (e.g. not a run directory)."""
 
 
 LABELS: dict[str, str] = {

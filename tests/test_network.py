@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 import simulator.network as network
 from simulator.network import (
     KINDS,
-    NeighbourCounter,
     build_network,
     memory_bytes,
     neighbour_share,
+    neighbour_share_of,
     random_neighbour,
     random_non_flag_neighbour,
     read_edgelist,
@@ -207,7 +207,7 @@ def test_neighbour_share_matches_a_direct_count():
         neighbour_share(net, flag[:10])
 
 
-def test_neighbour_counter_tracks_flags_incrementally(tmp_path):
+def test_neighbour_share_of_some_nodes_reads_only_their_neighbours(tmp_path):
     rng = np.random.default_rng(5)
     for net in (
         build_network("watts_strogatz", 3000, rng),
@@ -216,13 +216,19 @@ def test_neighbour_counter_tracks_flags_incrementally(tmp_path):
         read_edgelist(_edge_file(tmp_path, "e.csv", "0,1\n1,2\n5,6\n"), 8),  # isolated nodes
     ):
         flag = rng.random(net.n) < 0.3
-        counter = NeighbourCounter(net, flag)
-        for _ in range(4):
-            flip = rng.integers(0, net.n, max(net.n // 10, 1))
-            flag = flag.copy()
-            flag[flip] = ~flag[flip]
-            counter.update(flag)
-            assert np.allclose(counter.share(np.arange(net.n)), neighbour_share(net, flag))
+        nodes = rng.integers(0, net.n, 50)  # repeats allowed
+        asked: list[np.ndarray] = []
+
+        def flag_of(rows, flag=flag, asked=asked):
+            asked.append(rows)
+            return flag[rows]
+
+        got = neighbour_share_of(net, nodes, flag_of)
+        assert got.dtype == np.float32
+        assert np.array_equal(got, neighbour_share(net, flag)[nodes])
+        if not net.fully_mixed:
+            neighbours = np.concatenate([_neighbours(net, i) for i in nodes.tolist()] + [[]])
+            assert np.array_equal(np.sort(np.concatenate(asked)), np.sort(neighbours))
 
 
 # --- eligible neighbours (referrals) --------------------------------------------------

@@ -1,0 +1,92 @@
+"""Who talks today and what they say, fused (MODEL.md 3.6).
+
+Reference rules: :func:`simulator.mechanisms.word_of_mouth.likelihood_to_recommend` and
+:func:`~simulator.mechanisms.word_of_mouth.talk` (Anderson 1998; East, Hammond &
+Wright 2007).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import compact, jit
+from .uniforms import counter_uniform
+
+
+@jit
+def speakers(alive, last_focal_day, negative_talk_until, day, experience_days):
+    """Customers alive with a focal visit in the last ``experience_days`` days, or
+    still angry after a failed recovery: the ones with something to say today."""
+    n = alive.shape[0]
+    since = day - experience_days
+    flags = np.empty(n, np.uint8)
+    for i in range(n):
+        flags[i] = alive[i] & ((last_focal_day[i] >= since) | (negative_talk_until[i] >= day))
+    return compact(flags)
+
+
+@jit
+def talk(
+    rows,
+    noise,
+    key,
+    satisfaction,
+    segment,
+    talkativeness,
+    last_focal_day,
+    negative_talk_until,
+    day,
+    experience_days,
+    promoter_rate,
+    passive_rate,
+    passive_positive,
+    detractor_rate,
+    negative_talk_rate,
+    by_class,
+):
+    """Each speaker's likelihood to recommend and the valence of its message today.
+
+    ``LTR = clip(rint(S + noise), 0, 10)``; a speaker talks with the rate of its NPS
+    class times its segment's talkativeness, promoters well, detractors badly, passives
+    well with probability ``passive_positive``; a speaker still angry after a failed
+    recovery who would have kept quiet talks badly with ``negative_talk_rate``.
+    Customer i's three uniforms are outputs 3i, 3i+1 and 3i+2 of the stream ``key``.
+
+    ``by_class`` (3 x 2, detractor/passive/promoter) accumulates, for speakers with a
+    recent visit, how many spoke and how many there were (stylized fact 6).
+    Returns the valences (+1, -1 or 0, int8) and the LTRs (int8).
+    """
+    m = rows.shape[0]
+    valence = np.zeros(m, np.int8)
+    ltr = np.empty(m, np.int8)
+    since = day - experience_days
+    for r in range(m):
+        i = rows[r]
+        score = min(max(np.rint(np.float64(satisfaction[i]) + noise[r]), 0.0), 10.0)
+        ltr[r] = np.int8(score)
+        promoter = score >= 9.0
+        detractor = score <= 6.0
+        if promoter:
+            rate = promoter_rate
+        elif detractor:
+            rate = detractor_rate
+        else:
+            rate = passive_rate
+        base = np.uint64(3) * np.uint64(i)
+        v = 0
+        if counter_uniform(key, base) < rate * talkativeness[segment[i]]:
+            if detractor:
+                v = -1
+            elif promoter or counter_uniform(key, base + np.uint64(1)) < passive_positive:
+                v = 1
+            else:
+                v = -1
+        if v == 0 and negative_talk_until[i] >= day:
+            if counter_uniform(key, base + np.uint64(2)) < negative_talk_rate:
+                v = -1
+        valence[r] = v
+        if last_focal_day[i] >= since:
+            c = 2 if promoter else (0 if detractor else 1)
+            by_class[c, 0] += v != 0
+            by_class[c, 1] += 1
+    return valence, ltr
