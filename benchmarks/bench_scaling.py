@@ -52,6 +52,14 @@ def main() -> int:
             flush=True,
         )
     print(f"exponent in customers (10^4 to 10^6): {fit(sizes, times):.3f}  (1 = linear)")
+    print(f"exponent in customers (10^5 to 10^6): {fit(sizes[2:], times[2:]):.3f}")
+    # Below 1 because a day has a fixed cost (Python dispatch, SimPy, metrics) that small
+    # populations do not amortise: time per day = fixed + per-customer x customers.
+    per_customer, fixed = np.polyfit(sizes, np.array(times) / a.days, 1)
+    print(
+        f"time per day = {fixed * 1e3:.2f} ms + {per_customer * 1e9:.1f} ns x customers "
+        "(least squares over the sizes above)"
+    )
     day_list = [30, 90, 270]
     dtimes = []
     for d in day_list:

@@ -3,6 +3,12 @@
 Every mechanism draws from its own stream, keyed by name and day, so that switching a
 mechanism or a strategy off does not shift the draws of another (common random numbers
 for paired strategy comparisons; after vivarium ``framework/randomness/stream.py``).
+
+Two kinds of draw: :meth:`Streams.get` gives a numpy ``Generator`` (for gamma, normal
+and other distributions), and :meth:`Streams.key` a 64-bit key from which the kernels
+compute customer i's uniform as a pure function of (key, i) (counter-based, SplitMix64;
+Steele, Lea & Flood 2014). Counter-based draws cost nothing for customers a rule does
+not concern, and a customer's draw does not depend on who else drew.
 """
 
 from __future__ import annotations
