@@ -23,6 +23,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -488,12 +489,16 @@ def _run_pool(
             try:
                 future = pool.submit(_execute, mapping, task[0], task[2], overrides, source)
                 outcome = future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker (e.g. out of memory)
+            # BaseException: a worker's SystemExit or KeyboardInterrupt comes back here
+            # (signals reach only the main thread), and must not lose the task.
+            except BaseException as exc:  # noqa: BLE001
                 report(task, (
                     f"worker process failed: {type(exc).__name__}: {exc}",
                     "".join(traceback.format_exception(exc)),
                 ))  # fmt: skip
-                return  # the pool is broken: this process runs the remaining tasks
+                if isinstance(exc, BrokenProcessPool):
+                    return  # a worker was killed: this process runs the remaining tasks
+                continue
             report(task, outcome)
 
     pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=_context())

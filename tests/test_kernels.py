@@ -56,6 +56,8 @@ def test_counter_uniforms_are_splitmix64_outputs():
     assert got.dtype == np.float32
     assert got.tolist() == [splitmix64(key, int(i)) for i in rows]
     assert counter_uniform(np.uint64(key), 999) == got[3]
+    # A plain int key (compiled as int64) gives the same draws.
+    assert uniforms_at(2024, rows).tolist() == [splitmix64(2024, int(i)) for i in rows]
 
 
 def test_counter_uniforms_are_uniform_and_independent_of_who_else_draws():
@@ -384,12 +386,16 @@ def test_talk_equals_the_word_of_mouth_mechanisms():
     noise = (0.7 * rng.standard_normal(rows.size)).astype(np.float32)
     rates = dict(promoter_rate=0.3, passive_rate=0.1, passive_positive=0.6, detractor_rate=0.5)
     key = np.uint64(2024)
+    # Halves where float32 and float64 sums round differently: S + noise = 8.5 exactly.
+    sat[rows[:3]] = np.float32(8.25)
+    noise[:3] = np.float32(0.25000003)
     by_class = np.zeros((3, 2))
     valence, ltr = wom_kernels.talk(
         rows, noise, key, sat, segment, talkativeness, last_focal, angry_until, day, 30,
         *rates.values(), 0.4, by_class,
     )  # fmt: skip
-    want_ltr = wom.likelihood_to_recommend(sat[rows].astype(np.float64), noise)
+    want_ltr = wom.likelihood_to_recommend(sat[rows], noise)
+    assert want_ltr[:3].tolist() == [8, 8, 8]
     assert ltr.tolist() == want_ltr.tolist()
     u = [uniforms_at(key, 3 * rows + j) for j in range(3)]
     want = wom.talk(want_ltr, u[0], u[1], talkativeness=talkativeness[segment[rows]], **rates)

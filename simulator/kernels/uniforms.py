@@ -30,7 +30,9 @@ _SCALE = np.float32(2.0**-24)
 @jit
 def counter_uniform(key, i):
     """Uniform on [0, 1) of customer ``i`` in the stream with this uint64 ``key``."""
-    z = key + (np.uint64(i) + _ONE) * _GAMMA
+    # The cast matters: a Python-int key would compile as int64, and int64 with uint64
+    # arithmetic silently goes through float64.
+    z = np.uint64(key) + (np.uint64(i) + _ONE) * _GAMMA
     z = (z ^ (z >> _S30)) * _MIX1
     z = (z ^ (z >> _S27)) * _MIX2
     z = z ^ (z >> _S31)

@@ -62,7 +62,8 @@ def talk(
     since = day - experience_days
     for r in range(m):
         i = rows[r]
-        score = min(max(np.rint(np.float64(satisfaction[i]) + noise[r]), 0.0), 10.0)
+        # S + noise in the arrays' own precision (float32), as the reference adds them.
+        score = min(max(np.float64(np.rint(satisfaction[i] + noise[r])), 0.0), 10.0)
         ltr[r] = np.int8(score)
         promoter = score >= 9.0
         detractor = score <= 6.0
