@@ -11,12 +11,13 @@ import copy
 import numpy as np
 import pytest
 
+from simulator import kernels
 from simulator.kernels import bookkeeping, census, store_choice, transitions, visit
 from simulator.kernels import word_of_mouth as wom_kernels
 from simulator.kernels.uniforms import counter_uniform, uniforms_at
-from simulator.mechanisms import defection, satisfaction
+from simulator.mechanisms import choice, defection, satisfaction
 from simulator.mechanisms import word_of_mouth as wom
-from simulator.population import ACTIVE, NEVER
+from simulator.population import ACTIVE, LAPSED, NEVER, PROSPECT
 from simulator.runner import build_model
 from simulator.scenario import load_yaml
 from simulator.streams import Streams
@@ -138,6 +139,32 @@ def test_choice_probabilities_follow_the_logit():
         w[known] = np.exp(v[known])
         shares = np.bincount(chosen[half], minlength=4) / (n // 2)
         np.testing.assert_allclose(shares, w / w.sum(), atol=0.004)
+
+
+def test_kernel_codes_are_the_population_codes():
+    assert kernels.NEVER_DAY == NEVER
+    assert (kernels.PROSPECT_CODE, kernels.ACTIVE_CODE, kernels.LAPSED_CODE) == (
+        PROSPECT,
+        ACTIVE,
+        LAPSED,
+    )
+
+
+def test_choose_and_learn_habit_equal_the_choice_mechanisms():
+    rng = np.random.default_rng(7)
+    m, j = 50_000, 3
+    utility = rng.normal(0, 1, (m, j)).astype(np.float32)
+    considered = rng.random((m, j)) < 0.8
+    uc = rng.random(m).astype(np.float32)
+    weights = np.where(considered, np.exp(utility), 0.0)
+    got = store_choice.choose(uc, weights)
+    want = choice.choose(utility, considered, uc)
+    # Only ties at a cumulative weight (float rounding) may differ.
+    assert (got != want).mean() < 1e-4
+    habit = rng.random((m, j)).astype(np.float32)
+    want_habit = choice.update_habit(habit, got, 0.875)
+    store_choice.learn_habit(np.arange(m, dtype=np.int64), got, habit, 0.875)
+    np.testing.assert_allclose(habit, want_habit, rtol=1e-6, atol=1e-7)
 
 
 def test_habit_learning_is_exponential_smoothing_towards_the_choice():
@@ -294,6 +321,34 @@ def test_focal_experience_equals_the_satisfaction_mechanisms():
         ref_price, sat, 0.5, 0.3, 2.25, 0.88, 0.15, 0.05, 0.02, False,
     )  # fmt: skip
     np.testing.assert_array_equal(sat, frozen)
+
+
+def test_rival_experience_and_focal_books_equal_numpy():
+    rng = np.random.default_rng(8)
+    n = 40
+    rows = np.sort(rng.choice(n, 25, replace=False)).astype(np.int64)
+    match = rng.normal(0, 0.6, (n, 3)).astype(np.float32)
+    expectation = rng.uniform(6, 9.9, (n, 3)).astype(np.float32)
+    noise = rng.normal(0, 2.0, rows.size)
+    q = 8.0 + match[rows, 2] + noise
+    want = np.clip(satisfaction.smooth(expectation[rows, 2].astype(np.float64), q, 0.3), 0, 10)
+    visit.rival_experience(rows, 2, 8.0, noise, match, expectation, 0.3)
+    np.testing.assert_allclose(expectation[rows, 2], want, rtol=1e-6)
+
+    revenue = np.zeros(n, np.float32)
+    value = np.zeros(n)
+    visits = np.zeros(n, np.int32)
+    first = np.full(n, NEVER, np.int16)
+    first[rows[:5]] = 3
+    last = np.full(n, NEVER, np.int16)
+    basket, margin = rng.gamma(2.0, 3.0, rows.size), rng.normal(1.0, 0.5, rows.size)
+    visit.book_focal_visits(rows, basket, margin, 0.9, 12, revenue, value, visits, first, last)
+    np.testing.assert_allclose(revenue[rows], basket.astype(np.float32))
+    np.testing.assert_allclose(value[rows], margin * 0.9)
+    assert visits[rows].tolist() == [1] * rows.size
+    assert first[rows].tolist() == [3] * 5 + [12] * (rows.size - 5)  # the first visit stays
+    assert last[rows].tolist() == [12] * rows.size
+    assert (visits.sum(), (last != NEVER).sum()) == (rows.size, rows.size)
 
 
 def test_census_counts_and_histogram_match_numpy():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import jit
+from . import NEVER_DAY, jit
 
 
 @jit
@@ -91,12 +91,11 @@ def book_focal_visits(
     rows, basket, margin, discount_factor, day, revenue, value, visits, first_day, last_day
 ):
     """Revenue, discounted value, visit counts and visit days of focal visits."""
-    never = -32000  # simulator.population.NEVER
     for r in range(rows.shape[0]):
         i = rows[r]
         revenue[i] += np.float32(basket[r])
         value[i] += margin[r] * discount_factor
         visits[i] += 1
-        if first_day[i] == never:
+        if first_day[i] == NEVER_DAY:
             first_day[i] = day
         last_day[i] = day
