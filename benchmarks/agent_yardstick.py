@@ -3,7 +3,7 @@
 This is how Mesa models are usually written: every customer is a Python object holding
 its own state as floats and lists, and the model's step activates them one by one with
 ``self.agents.shuffle_do("step")``. It exists only to be timed against the vectorised
-:class:`simulator.model.LoyaltyModel` (issue 6, target 2, in ``bench_vs_agents.py``);
+:class:`simulator.engine.model.LoyaltyModel` (issue 6, target 2, in ``bench_vs_agents.py``);
 nothing in the package uses it.
 
 Only the core rules of MODEL.md 3.1-3.4 are here: the purchase occasion on the BG/NBD
@@ -29,11 +29,11 @@ from typing import Any
 
 import mesa
 
-from simulator.model import LoyaltyModel
-from simulator.runner import build_model
+from simulator.engine.model import LoyaltyModel
+from simulator.experiment.run import build_model
 
 PROSPECT, ACTIVE, LAPSED = 0, 1, 2
-NEVER = -32000  # "no such day", as in simulator.population
+NEVER = -32000  # "no such day", as in simulator.engine.state
 
 
 def prospect_value(x: float, loss_aversion: float, curvature: float) -> float:

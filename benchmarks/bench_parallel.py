@@ -15,8 +15,8 @@ import time
 
 from _common import SCENARIO, machine, median
 
-from simulator.compare import run_comparison
-from simulator.scenario import load_yaml
+from simulator.config.loading import load_yaml
+from simulator.experiment.compare import run_comparison
 
 
 def timed(jobs: int, customers: int, replications: int) -> float:

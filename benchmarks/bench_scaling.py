@@ -16,8 +16,8 @@ import time
 import numpy as np
 from _common import SCENARIO, machine, median
 
-from simulator.runner import build_model
-from simulator.scenario import load_yaml
+from simulator.config.loading import load_yaml
+from simulator.experiment.run import build_model
 
 
 def step_time(customers: int, days: int) -> float:

@@ -24,7 +24,7 @@ def one_run(customers: int, days: int, out: Path) -> tuple[float, int]:
     cmd = [
         sys.executable,
         "-m",
-        "simulator.cli",
+        "simulator.cli.main",
         "run",
         str(SCENARIO),
         "--strategy",

@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 from agent_yardstick import YardstickModel
 
-from simulator.model import LoyaltyModel
-from simulator.population import ACTIVE
-from simulator.runner import build_model
-from simulator.scenario import load_yaml
+from simulator.config.loading import load_yaml
+from simulator.engine.model import LoyaltyModel
+from simulator.engine.state import ACTIVE
+from simulator.experiment.run import build_model
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "coffee_chain.yaml"
 # The modules the yardstick does not have, switched off so the core rules meet like for like.

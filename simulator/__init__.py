@@ -8,8 +8,14 @@ Quick start::
     result.metric("customers_active").plot()
 """
 
-from .errors import LoyaltySimError, OutputError, RunError, ScenarioError
-from .scenario import apply_overrides, load_scenario, load_yaml, resolve, strategy_names
+from simulator.config.loading import (
+    apply_overrides,
+    load_scenario,
+    load_yaml,
+    resolve,
+    strategy_names,
+)
+from simulator.errors import LoyaltySimError, OutputError, RunError, ScenarioError
 
 __version__ = "0.1.0"
 
@@ -34,11 +40,11 @@ def __getattr__(name: str):
     # Lazy: importing the package must not import Mesa, SimPy and matplotlib
     # (no work at import time; `loyalty-sim schema` stays instant).
     if name in ("run", "build_model", "RunResult"):
-        from . import runner
+        from simulator.experiment import run as runner
 
         return getattr(runner, name)
     if name == "LoyaltyModel":
-        from .model import LoyaltyModel
+        from simulator.engine.model import LoyaltyModel
 
         return LoyaltyModel
     raise AttributeError(f"module 'simulator' has no attribute {name!r}")

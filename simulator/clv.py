@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
-from .errors import LoyaltySimError
+from simulator.errors import LoyaltySimError
 
 __all__ = [
     "ConvergenceError",

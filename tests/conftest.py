@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario import load_yaml
+from simulator.config.loading import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

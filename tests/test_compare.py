@@ -13,12 +13,12 @@ import yaml
 from pandas.testing import assert_frame_equal
 from scipy import stats as sps
 
-import simulator.runner
-from simulator import stats
-from simulator.cli import main
-from simulator.compare import CompareError, run_comparison
+import simulator.experiment.run
+from simulator.cli.main import main
+from simulator.config.loading import load_yaml, resolve
 from simulator.errors import RunError, ScenarioError
-from simulator.scenario import load_yaml, resolve
+from simulator.experiment import stats
+from simulator.experiment.compare import CompareError, run_comparison
 
 ROOT = Path(__file__).resolve().parent.parent
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
@@ -190,7 +190,7 @@ def test_results_do_not_depend_on_jobs(serial):
 
 
 def test_failing_replication_is_reported_and_others_kept(monkeypatch):
-    real = simulator.runner.run
+    real = simulator.experiment.run.run
     bad_seed = resolve(_mapping()).run.seed + 1
 
     def flaky(mapping, *, strategy=None, seed=None, **kwargs):
@@ -200,7 +200,7 @@ def test_failing_replication_is_reported_and_others_kept(monkeypatch):
             )
         return real(mapping, strategy=strategy, seed=seed, **kwargs)
 
-    monkeypatch.setattr(simulator.runner, "run", flaky)
+    monkeypatch.setattr(simulator.experiment.run, "run", flaky)
     seen = []
     result = run_comparison(
         _mapping(), ["status_quo", "price_up"], 3, jobs=1, overrides=SMALL, on_failure=seen.append
@@ -220,7 +220,7 @@ def test_every_run_failing_is_an_error(monkeypatch):
     def broken(mapping, *, strategy=None, seed=None, **kwargs):
         raise RunError("boom", scenario="coffee_chain", strategy=strategy, seed=seed)
 
-    monkeypatch.setattr(simulator.runner, "run", broken)
+    monkeypatch.setattr(simulator.experiment.run, "run", broken)
     with pytest.raises(CompareError, match="all 4 runs failed"):
         run_comparison(_mapping(), ["status_quo", "premium"], 2, jobs=1, overrides=SMALL)
 
@@ -320,14 +320,14 @@ def test_cli_writes_every_file(tmp_path, capsys):
 
 
 def test_cli_records_failures(tmp_path, monkeypatch, capsys):
-    real = simulator.runner.run
+    real = simulator.experiment.run.run
 
     def flaky(mapping, *, strategy=None, seed=None, **kwargs):
         if strategy == "premium" and seed == 2:
             raise RunError("boom", scenario="coffee_chain", strategy=strategy, seed=seed)
         return real(mapping, strategy=strategy, seed=seed, **kwargs)
 
-    monkeypatch.setattr(simulator.runner, "run", flaky)
+    monkeypatch.setattr(simulator.experiment.run, "run", flaky)
     out = tmp_path / "cmp"
     assert main(_cli(tmp_path, "--out", str(out))) == 0
     err = capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.desk import ComplaintDesk
+from simulator.market.desk import ComplaintDesk
 
 
 def _desk(staff=1, level=10.0):

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulator.config.loading import load_yaml, resolve, strategy_names
+from simulator.engine.model import LoyaltyModel
+from simulator.engine.state import ACTIVE
 from simulator.errors import RunError
-from simulator.model import LoyaltyModel
-from simulator.population import ACTIVE
-from simulator.runner import build_model, run
-from simulator.scenario import load_yaml, resolve, strategy_names
+from simulator.experiment.run import build_model, run
 
 from .conftest import shipped_scenarios, small
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.ifrs15 import (
+from simulator.programme.ifrs15 import (
     DeferredRevenueLedger,
     allocate_to_points,
     cumulative_revenue_recognised,

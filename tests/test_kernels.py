@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 from simulator import kernels
+from simulator.config.loading import load_yaml
+from simulator.engine.state import ACTIVE, LAPSED, NEVER, PROSPECT
+from simulator.engine.streams import Streams
+from simulator.experiment.run import build_model
 from simulator.kernels import bookkeeping, census, store_choice, transitions, visit
 from simulator.kernels import word_of_mouth as wom_kernels
 from simulator.kernels.uniforms import counter_uniform, uniforms_at
 from simulator.mechanisms import choice, defection, satisfaction
 from simulator.mechanisms import word_of_mouth as wom
-from simulator.population import ACTIVE, LAPSED, NEVER, PROSPECT
-from simulator.runner import build_model
-from simulator.scenario import load_yaml
-from simulator.streams import Streams
 
 from .conftest import SCENARIOS, small
 

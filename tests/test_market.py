@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator.config.loading import load_yaml
+from simulator.engine.state import ACTIVE
+from simulator.experiment.run import build_model, run
 from simulator.mechanisms.acquisition import bass_half_time
-from simulator.population import ACTIVE
-from simulator.runner import build_model, run
-from simulator.scenario import load_yaml
 
 from .conftest import SCENARIOS, small
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.mechanisms import (
-    acquisition,
-    campaigns,
-    choice,
-    complaints,
-    defection,
-    points,
-    purchase,
-    satisfaction,
-    tiers,
-)
+from simulator.mechanisms import acquisition, choice, complaints, defection, purchase, satisfaction
 from simulator.mechanisms import word_of_mouth as wom
+from simulator.programme import campaigns, points, tiers
 
 
 # ----------------------------------------------------------------- purchase (3.1)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import simulator.network as network
-from simulator.network import (
+import simulator.market.network as network
+from simulator.market.network import (
     KINDS,
     build_network,
     memory_bytes,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.runner import build_model, run
-from simulator.scenario import load_yaml
+from simulator.config.loading import load_yaml
+from simulator.experiment.run import build_model, run
 
 from .conftest import SCENARIOS
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
-from simulator.compare import Failure, run_comparison, write_comparison
-from simulator.report import executive_summary, fmt_diff, fmt_value, render_html
-from simulator.scenario import load_yaml
+from simulator.cli.main import main
+from simulator.config.loading import load_yaml
+from simulator.experiment.compare import Failure, run_comparison, write_comparison
+from simulator.report.html import executive_summary, fmt_diff, fmt_value, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from simulator.config.loading import load_yaml, parse_set, resolve, strategy_names
 from simulator.errors import ScenarioError
-from simulator.scenario import load_yaml, parse_set, resolve, strategy_names
 
 from .conftest import FIXTURES, SCENARIOS
 
@@ -132,7 +132,7 @@ def test_cli_missing_file_and_unknown_strategy(tmp_path):
 
 
 def test_every_schema_field_has_a_description():
-    from simulator.schema import Scenario
+    from simulator.config.schema import Scenario
 
     schema = Scenario.model_json_schema()
     models = {"Scenario": schema, **schema.get("$defs", {})}

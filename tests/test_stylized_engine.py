@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from simulator.clv import fit_bgnbd, rfm_summary
-from simulator.runner import build_model, run
-from simulator.scenario import load_yaml
+from simulator.config.loading import load_yaml
+from simulator.experiment.run import build_model, run
 
 from .conftest import SCENARIOS
 

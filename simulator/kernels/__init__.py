@@ -21,7 +21,7 @@ from numba import njit
 # reorders floating-point sums.
 jit = njit(cache=True, nogil=True, error_model="numpy")
 
-# The codes of simulator.population, as plain constants numba can fold in.
+# The codes of simulator.engine.state, as plain constants numba can fold in.
 NEVER_DAY = -32000
 PROSPECT_CODE, ACTIVE_CODE, LAPSED_CODE = 0, 1, 2
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ACTIVE_CODE, jit
+from simulator.kernels import ACTIVE_CODE, jit
 
 
 @jit

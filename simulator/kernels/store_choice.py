@@ -2,7 +2,7 @@
 
 Reference rules: :func:`simulator.mechanisms.purchase.occasion_probability`,
 :func:`simulator.mechanisms.choice.choose`, :func:`simulator.mechanisms.choice.update_habit`
-and :meth:`simulator.model.LoyaltyModel._firm_utility`.
+and :meth:`simulator.engine.model.LoyaltyModel._firm_utility`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from . import LAPSED_CODE, compact, jit, tenure_days
-from .uniforms import counter_uniform
+from simulator.kernels import LAPSED_CODE, compact, jit, tenure_days
+from simulator.kernels.uniforms import counter_uniform
 
 # u / p is uniform on [0, 1) given u < p; capped below 1 as the reference does.
 _UC_MAX = np.float32(1 - 1e-7)

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from . import ACTIVE_CODE, PROSPECT_CODE, compact, jit, tenure_days
-from .uniforms import counter_uniform
+from simulator.kernels import ACTIVE_CODE, PROSPECT_CODE, compact, jit, tenure_days
+from simulator.kernels.uniforms import counter_uniform
 
 
 @jit

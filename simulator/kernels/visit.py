@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import NEVER_DAY, jit
+from simulator.kernels import NEVER_DAY, jit
 
 
 @jit

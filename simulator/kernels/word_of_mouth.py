@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import compact, jit
-from .uniforms import counter_uniform
+from simulator.kernels import compact, jit
+from simulator.kernels.uniforms import counter_uniform
 
 
 @jit

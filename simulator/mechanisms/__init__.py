@@ -2,5 +2,5 @@
 
 Each function takes numpy arrays over the customers concerned and returns new arrays
 (or masks); none holds state or draws from a global generator. The model
-(:mod:`simulator.model`) calls them in the fixed order of MODEL.md section 3.
+(:mod:`simulator.engine.model`) calls them in the fixed order of MODEL.md section 3.
 """

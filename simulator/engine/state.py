@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from .schema import Scenario
-from .streams import Streams
+from simulator.config.schema import Scenario
+from simulator.engine.streams import Streams
 
 PROSPECT, ACTIVE, LAPSED = np.int8(0), np.int8(1), np.int8(2)
 RELATIONSHIPS = ("prospect", "active", "lapsed")

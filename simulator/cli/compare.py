@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
+from simulator.errors import OutputError
 
 
 def register(subparsers: Any) -> None:
@@ -74,9 +74,9 @@ def _warn(message: str) -> None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import run_comparison, write_comparison
-    from .report import summary_lines
-    from .scenario import load_yaml, parse_set
+    from simulator.config.loading import load_yaml, parse_set
+    from simulator.experiment.compare import run_comparison, write_comparison
+    from simulator.report.html import summary_lines
 
     # Fail before hours of runs, not after them (checked again when writing).
     if args.out is not None and Path(args.out).exists():

@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # files only; no display on servers
 import matplotlib.pyplot as plt  # noqa: E402
 
 if TYPE_CHECKING:
-    from .runner import RunResult
+    from simulator.experiment.run import RunResult
 
 
 def _mark_events(ax, result: RunResult) -> None:

@@ -1,7 +1,7 @@
 """Firms as Mesa agents: the focal firm and its competitors (MODEL.md 2, 5.1).
 
 Firms are few, so they are ordinary :class:`mesa.Agent` objects; customers are rows
-of :class:`~simulator.population.Population` arrays instead.
+of :class:`~simulator.engine.state.Population` arrays instead.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from .model import LoyaltyModel
+    from simulator.engine.model import LoyaltyModel
 
 
 class Firm(mesa.Agent):

@@ -2,7 +2,7 @@
 
 Replication ``k`` of every strategy runs with the same seed ``base_seed + k``. Because
 each mechanism draws from its own named substream keyed by seed and day
-(:mod:`simulator.streams`), the strategies meet the same customers and the same luck,
+(:mod:`simulator.engine.streams`), the strategies meet the same customers and the same luck,
 and the per-replication difference against the baseline isolates the strategy's
 effect (common random numbers; Law 2015, ch. 11). Runs are independent, so they go to
 worker processes; results are assembled in (strategy, replication) order and never
@@ -33,11 +33,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import runner
-from . import scenario as scenario_io
-from .errors import LoyaltySimError, RunError, ScenarioError
-from .metrics import DIRECTION
-from .stats import comparison_table
+from simulator.config import loading as scenario_io
+from simulator.errors import LoyaltySimError, RunError, ScenarioError
+from simulator.experiment import run as runner
+from simulator.experiment.stats import comparison_table
+from simulator.metrics.recorder import DIRECTION
 
 __all__ = [
     "KPIS",
@@ -132,7 +132,7 @@ class ComparisonResult:
         ``strategy, replication, seed, satisfaction``: final satisfaction of each active
         customer in one replication (the same one for every strategy when possible).
     table
-        One row per strategy and KPI (see :func:`simulator.stats.comparison_table`).
+        One row per strategy and KPI (see :func:`simulator.experiment.stats.comparison_table`).
     resolved
         The base scenario after the user's overrides, before any strategy.
     strategy_overrides
@@ -201,7 +201,7 @@ def record_from_parts(
 ) -> RunRecord:
     """Keep what a comparison needs from one run's summary, metrics and customers.
 
-    Shared by the workers (from a :class:`~simulator.runner.RunResult`) and by
+    Shared by the workers (from a :class:`~simulator.experiment.run.RunResult`) and by
     ``loyalty-sim report`` (from a run directory's files).
     """
     kpis = {
@@ -248,7 +248,7 @@ def _active_satisfaction(customers: pd.DataFrame | None) -> np.ndarray | None:
     needed = {"alive", "relationship", "satisfaction"}
     if customers is None or not needed <= set(customers.columns):
         return None
-    from .population import ACTIVE
+    from simulator.engine.state import ACTIVE
 
     active = customers["alive"].to_numpy(dtype=bool) & (
         customers["relationship"].to_numpy() == ACTIVE
@@ -340,7 +340,7 @@ def run_comparison(
     Parameters
     ----------
     mapping
-        The scenario as plain data (:func:`simulator.scenario.load_yaml`).
+        The scenario as plain data (:func:`simulator.config.loading.load_yaml`).
     strategies
         Strategy names to compare, in report order; default all of the scenario's.
     replications
@@ -641,8 +641,8 @@ def write_comparison(result: ComparisonResult, out: str | Path | None = None) ->
     OutputError
         If ``out`` exists already or cannot be created.
     """
-    from .output import staged_directory, write_json
-    from .report import write_report
+    from simulator.io.output import staged_directory, write_json
+    from simulator.report.html import write_report
 
     target = Path(out) if out is not None else default_compare_dir(result.scenario)
     with staged_directory(target, what="directory") as staging:

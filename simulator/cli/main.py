@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import LoyaltySimError
+from simulator.cli import compare, report
+from simulator.errors import LoyaltySimError
 
 HEADLINE = (
     ("customers_active", "Active customers (end)", "{:,.0f}"),
@@ -49,9 +50,9 @@ def format_summary(summary: dict[str, Any]) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .output import write_run
-    from .runner import run
-    from .scenario import load_yaml, parse_set
+    from simulator.config.loading import load_yaml, parse_set
+    from simulator.experiment.run import run
+    from simulator.io.output import write_run
 
     mapping = load_yaml(args.scenario)
     overrides = parse_set(args.set)
@@ -76,7 +77,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .scenario import load_yaml, resolve, strategy_names
+    from simulator.config.loading import load_yaml, resolve, strategy_names
 
     mapping = load_yaml(args.scenario)
     names = strategy_names(mapping)
@@ -87,7 +88,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import Scenario
+    from simulator.config.schema import Scenario
 
     print(json.dumps(Scenario.model_json_schema(), indent=2))
     return 0
@@ -125,18 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=_cmd_schema)
 
-    for extra in ("compare", "report"):
-        _register_optional(sub, extra)
+    compare.register(sub)
+    report.register(sub)
     return parser
-
-
-def _register_optional(sub: Any, name: str) -> None:
-    """Commands that live in their own modules register themselves here."""
-    try:
-        module = __import__(f"simulator.cli_{name}", fromlist=["register"])
-    except ModuleNotFoundError:
-        return
-    module.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .kernels.census import census, group_census
-from .mechanisms.word_of_mouth import nps_from_histogram
-from .population import ACTIVE, LAPSED, PROSPECT
+from simulator.engine.state import ACTIVE, LAPSED, PROSPECT
+from simulator.kernels.census import census, group_census
+from simulator.mechanisms.word_of_mouth import nps_from_histogram
 
 if TYPE_CHECKING:
-    from .model import LoyaltyModel
+    from simulator.engine.model import LoyaltyModel
 
 QUANTILES = (5, 25, 50, 75, 95)
 # Satisfaction histogram: 0.01-wide bins on the 0-10 scale.

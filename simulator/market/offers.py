@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .mechanisms import campaigns as camp
+from simulator.programme import campaigns as camp
 
 if TYPE_CHECKING:
-    from .model import LoyaltyModel
-    from .schema import Offer
+    from simulator.config.schema import Offer
+    from simulator.engine.model import LoyaltyModel
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The loyalty programme's orchestration: points, rewards, tiers, campaigns, accounting.
 
-A thin layer over the pure functions of :mod:`simulator.mechanisms.points`,
-:mod:`~simulator.mechanisms.tiers` and :mod:`~simulator.mechanisms.campaigns`. With no
+A thin layer over the pure functions of :mod:`simulator.programme.points`,
+:mod:`~simulator.programme.tiers` and :mod:`~simulator.programme.campaigns`. With no
 programme (or the module off) every hook returns its neutral value, so the engine runs
 unchanged. Scheduled parts (reviews, expiry, campaign windows) are events on Mesa's
 event list, held by bound methods of this object.
@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from mesa.time import Schedule
 
-from .ifrs15 import DeferredRevenueLedger
-from .mechanisms import campaigns as camp
-from .mechanisms import points as pts
-from .mechanisms import tiers as tiers_mod
-from .mechanisms.purchase import goal_gradient_multiplier, points_pressure_multiplier
-from .population import ACTIVE, LAPSED, NEVER
+from simulator.engine.state import ACTIVE, LAPSED, NEVER
+from simulator.mechanisms.purchase import goal_gradient_multiplier, points_pressure_multiplier
+from simulator.programme import campaigns as camp
+from simulator.programme import points as pts
+from simulator.programme import tiers as tiers_mod
+from simulator.programme.ifrs15 import DeferredRevenueLedger
 
 if TYPE_CHECKING:
-    from .model import LoyaltyModel
-    from .schema import Campaign
+    from simulator.config.schema import Campaign
+    from simulator.engine.model import LoyaltyModel
 
 # Prior for breakage until enough points have settled to measure it (Colloquy 2011:
 # about a third of rewards go unredeemed); weighted as this many reward thresholds.

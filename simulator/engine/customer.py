@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from .population import RELATIONSHIPS
+from simulator.engine.state import RELATIONSHIPS
 
 if TYPE_CHECKING:
-    from .model import LoyaltyModel
+    from simulator.engine.model import LoyaltyModel
 
 
 class CustomerView(mesa.Agent):

@@ -17,7 +17,7 @@ import zlib
 
 import numpy as np
 
-from .kernels.uniforms import uniforms_at
+from simulator.kernels.uniforms import uniforms_at
 
 
 def _key(name: str) -> int:

@@ -23,14 +23,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import ReportError
-from .metrics import DIRECTION
-from .stats import BASELINE, INCREMENTAL_ROI, NO_DIFFERENCE, band, t_interval
+from simulator.errors import ReportError
+from simulator.experiment.stats import BASELINE, INCREMENTAL_ROI, NO_DIFFERENCE, band, t_interval
+from simulator.metrics.recorder import DIRECTION
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .compare import ComparisonResult
+    from simulator.experiment.compare import ComparisonResult
 
 __all__ = ["ReportError", "Finding", "executive_summary", "render_html", "write_report"]
 

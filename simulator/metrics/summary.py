@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .mechanisms.word_of_mouth import expected_nps
-from .population import ACTIVE
+from simulator.engine.state import ACTIVE
+from simulator.mechanisms.word_of_mouth import expected_nps
 
 if TYPE_CHECKING:
-    from .model import LoyaltyModel
+    from simulator.engine.model import LoyaltyModel
 
 
 def monthly_churn(metrics: pd.DataFrame, month_days: int = 30) -> float:

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import scenario as scenario_io
-from .errors import LoyaltySimError, RunError
-from .model import LoyaltyModel
-from .schema import Scenario
-from .summary import summarise
+from simulator.config import loading as scenario_io
+from simulator.config.schema import Scenario
+from simulator.engine.model import LoyaltyModel
+from simulator.errors import LoyaltySimError, RunError
+from simulator.metrics.summary import summarise
 
 
 @dataclass
@@ -84,7 +84,7 @@ def run(
     ----------
     scenario
         The scenario as a mapping (e.g. ``yaml.safe_load`` of a file) or a validated
-        :class:`~simulator.schema.Scenario`.
+        :class:`~simulator.config.schema.Scenario`.
     strategy
         A strategy name from ``scenario['strategies']``; default the first.
     seed

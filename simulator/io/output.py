@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import OutputError
+from simulator.errors import OutputError
 
 if TYPE_CHECKING:
-    from .model import LoyaltyModel
-    from .runner import RunResult
+    from simulator.engine.model import LoyaltyModel
+    from simulator.experiment.run import RunResult
 
 
 def transactions_frame(model: LoyaltyModel) -> pd.DataFrame:
@@ -135,7 +135,7 @@ def write_run(result: RunResult, out: str | Path | None = None, *, plots: bool =
             yaml.safe_dump(result.resolved, sort_keys=False, allow_unicode=True)
         )
         if plots:
-            from .plots import plot_run
+            from simulator.report.run_plots import plot_run
 
             plot_run(result, staging)
     return target

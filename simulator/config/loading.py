@@ -1,7 +1,7 @@
 """Loading, overriding and validating scenarios.
 
 A scenario is plain data (a mapping) until :func:`resolve` turns it into a validated
-:class:`~simulator.schema.Scenario`. Every failure becomes one :class:`ScenarioError`
+:class:`~simulator.config.schema.Scenario`. Every failure becomes one :class:`ScenarioError`
 naming the source, the key path and what was expected (pymc-marketing's schema errors;
 SimPy's "amount(=-1) must be > 0" style).
 """
@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ScenarioError
-from .schema import Scenario
+from simulator.config.schema import Scenario
+from simulator.errors import ScenarioError
 
 __all__ = [
     "load_yaml",

@@ -15,26 +15,11 @@ from typing import Any
 import mesa
 import numpy as np
 
-from . import scenario as scenario_io
-from .customer import CustomerView
-from .desk import ComplaintDesk
-from .errors import ScenarioError
-from .firms import Competitor, Firm, FocalFirm
-from .kernels import bookkeeping, store_choice, transitions, visit
-from .kernels import word_of_mouth as wom_kernels
-from .kernels.uniforms import uniforms_at
-from .market import MarketOffers
-from .mechanisms import acquisition as acq
-from .mechanisms import choice, complaints, defection, purchase, satisfaction
-from .mechanisms import word_of_mouth as wom
-from .metrics import MetricsRecorder
-from .network import (
-    build_network,
-    neighbour_share_of,
-    random_neighbour,
-    random_non_flag_neighbour,
-)
-from .population import (
+from simulator.config import loading as scenario_io
+from simulator.config.schema import Scenario
+from simulator.engine.customer import CustomerView
+from simulator.engine.firms import Competitor, Firm, FocalFirm
+from simulator.engine.state import (
     ACTIVE,
     LAPSED,
     NEVER,
@@ -43,9 +28,24 @@ from .population import (
     competitor_quality,
     create_population,
 )
-from .programme import Programme
-from .schema import Scenario
-from .streams import Streams
+from simulator.engine.streams import Streams
+from simulator.errors import ScenarioError
+from simulator.kernels import bookkeeping, store_choice, transitions, visit
+from simulator.kernels import word_of_mouth as wom_kernels
+from simulator.kernels.uniforms import uniforms_at
+from simulator.market.desk import ComplaintDesk
+from simulator.market.network import (
+    build_network,
+    neighbour_share_of,
+    random_neighbour,
+    random_non_flag_neighbour,
+)
+from simulator.market.offers import MarketOffers
+from simulator.mechanisms import acquisition as acq
+from simulator.mechanisms import choice, complaints, defection, purchase, satisfaction
+from simulator.mechanisms import word_of_mouth as wom
+from simulator.metrics.recorder import MetricsRecorder
+from simulator.programme.facade import Programme
 
 # Acquisition sources, stored per customer until the first focal purchase.
 SOURCE_NONE, SOURCE_ADVERTISING, SOURCE_WOM, SOURCE_REFERRAL, SOURCE_WINBACK = 0, 1, 2, 3, 4
@@ -68,7 +68,7 @@ class LoyaltyModel(mesa.Model):
     Parameters
     ----------
     config
-        A validated scenario (see :func:`simulator.scenario.resolve`).
+        A validated scenario (see :func:`simulator.config.loading.resolve`).
     seed
         Run seed; defaults to ``config.run.seed``. Seeds Mesa's ``rng`` and every
         named substream.
@@ -882,13 +882,13 @@ class LoyaltyModel(mesa.Model):
 
     def record_day(self, d: int) -> None:
         """Daily metrics (MODEL.md 7): totals, then breakdowns by segment and tier."""
-        from .metrics_day import record  # local: keeps model.py about the step
+        from simulator.metrics.daily import record  # local: keeps model.py about the step
 
         record(self, d)
 
     def transactions(self):
         """The transaction log as a DataFrame (customer_id, day, date, firm, spend)."""
-        from .output import transactions_frame
+        from simulator.io.output import transactions_frame
 
         return transactions_frame(self)
 

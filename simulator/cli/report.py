@@ -12,10 +12,10 @@ import yaml
 
 # The report module (scipy.stats, plots) is imported when the command runs, so that
 # every other command starts without it.
-from .errors import ReportError
+from simulator.errors import ReportError
 
 if TYPE_CHECKING:
-    from .compare import ComparisonResult
+    from simulator.experiment.compare import ComparisonResult
 
 REQUIRED = ("metrics.parquet", "summary.json", "scenario.resolved.yaml", "metadata.json")
 
@@ -60,7 +60,7 @@ def load_run_dir(run_dir: str | Path) -> ComparisonResult:
     ReportError
         Not a directory, a required file missing, or a file that cannot be read.
     """
-    from .compare import assemble, record_from_parts
+    from simulator.experiment.compare import assemble, record_from_parts
 
     root = Path(run_dir)
     if not root.is_dir():
@@ -110,7 +110,7 @@ def load_run_dir(run_dir: str | Path) -> ComparisonResult:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from simulator.report.html import write_report
 
     result = load_run_dir(args.run_dir)
     path = write_report(result, Path(args.run_dir) / "report.html")

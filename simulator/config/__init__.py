@@ -1,0 +1,1 @@
+"""Scenarios: the strict schema and loading, overriding and validating YAML."""

@@ -1,0 +1,1 @@
+"""Experiments: a run as a pure function, comparisons of strategies, executors, statistics."""

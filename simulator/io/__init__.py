@@ -1,0 +1,1 @@
+"""Writing results: run directories written in full or not at all."""

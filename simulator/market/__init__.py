@@ -1,0 +1,1 @@
+"""What the firm does not control: competitors and their offers, the desk, the network."""

@@ -1,0 +1,1 @@
+"""The loyalty programme: points, tiers, campaigns and accounting behind one facade."""

@@ -1,0 +1,1 @@
+"""Reports: the one-file HTML report and the plots of a run."""
