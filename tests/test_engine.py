@@ -128,10 +128,13 @@ def test_competition_off_gives_every_occasion_to_the_focal_firm(coffee):
 
 
 def test_run_failure_names_scenario_strategy_and_seed(coffee, monkeypatch):
-    def boom(self, d):
+    def boom(ctx):
         raise FloatingPointError("overflow in hazard")
 
-    monkeypatch.setattr(LoyaltyModel, "_winback", boom)
+    from simulator.engine import model as model_module
+    from simulator.engine.day import STAGES, Stage
+
+    monkeypatch.setattr(model_module, "STAGES", (*STAGES, Stage("boom", boom, "-")))
     with pytest.raises(
         RunError, match=r"run coffee_chain / strategy 'premium' / seed 9: FloatingPointError"
     ):
@@ -152,8 +155,8 @@ def test_modules_switch_mechanisms_off(coffee):
     for _ in range(40):
         model.step()
     assert np.array_equal(model.pop.satisfaction, s0)
-    assert model.totals["defected"] == 0 and model.totals["acquired"] == 0
-    assert model.totals["wom_positive"] == 0 and model.totals["complaints"] == 0
+    assert model.totals.defected == 0 and model.totals.acquired == 0
+    assert model.totals.wom_positive == 0 and model.totals.complaints == 0
 
 
 def test_resolved_scenario_round_trips(coffee):

@@ -206,5 +206,5 @@ def test_offer_targets_tiers_and_satisfaction_band():
     model.step()
     reached = model.offers.offers[0].reached
     assert reached.size > 0
-    assert (model.pop.extra["tier"][reached] == 2).all() and model.pop.member[reached].all()
+    assert (model.programme.state.tier[reached] == 2).all() and model.pop.member[reached].all()
     assert (s_at_start[reached] <= 9.0).all()

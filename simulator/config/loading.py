@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from simulator.config import levers
 from simulator.config.schema import Scenario
 from simulator.errors import ScenarioError
 
@@ -34,7 +35,8 @@ __all__ = [
 # Only these top-level sections may be changed by schedules and strategies: the run
 # constants and the strategies themselves are not levers.
 _LEVER_ROOTS = ("firm", "market", "modules", "run", "schedule")
-_SCHEDULE_ROOTS = ("firm", "market", "modules")
+# Roots a scheduled change (or a change to a running model) may set.
+SCHEDULE_ROOTS = ("firm", "market", "modules")
 
 
 def load_yaml(path: str | Path) -> dict[str, Any]:
@@ -243,29 +245,60 @@ def _format_error(err: dict[str, Any]) -> tuple[str, str]:
     return path, msg
 
 
-def validate(mapping: Mapping[str, Any], *, source: str = "<mapping>") -> Scenario:
-    """Validate a fully resolved mapping; the first problem becomes a ScenarioError."""
+def validate_tree(mapping: Mapping[str, Any], *, source: str = "<mapping>") -> Scenario:
+    """Validate one scenario tree (no cross-check of its schedule)."""
     try:
-        scenario = Scenario.model_validate(mapping)
+        return Scenario.model_validate(mapping)
     except ValidationError as exc:
         path, msg = _format_error(exc.errors()[0])
         raise ScenarioError(msg, source=source, path=path) from None
-    for i, change in enumerate(scenario.schedule):
-        # Each scheduled change must name real levers with valid values: check now,
-        # not on the day it fires half-way through a run.
+
+
+def validate(mapping: Mapping[str, Any], *, source: str = "<mapping>") -> Scenario:
+    """Validate a fully resolved mapping and its schedule; the first problem becomes a
+    ScenarioError."""
+    scenario = validate_tree(mapping, source=source)
+    check_schedule(scenario, source=source)
+    return scenario
+
+
+def check_schedule(scenario: Scenario, *, source: str = "<mapping>") -> None:
+    """Play the scheduled changes in firing order, each on top of the ones before.
+
+    Each must name real keys with valid values, give a valid scenario together with
+    the changes before it (shares that no longer sum to 1 are caught here, not on the
+    day they fire), and change only keys that can change mid-run
+    (:mod:`simulator.config.levers`). The schedule and strategies are left out of the
+    trees played, so checking n changes costs n validations of one scenario.
+    """
+    if not scenario.schedule:
+        return
+    current = scenario.model_dump(mode="python", exclude={"schedule", "strategies"})
+    firing = sorted(
+        range(len(scenario.schedule)), key=lambda i: (max(scenario.schedule[i].day, 1), i)
+    )
+    for i in firing:
+        where = f"schedule -> {i} -> set"
+        change = scenario.schedule[i]
         try:
-            trial = apply_overrides(mapping, change.set, source=source, roots=_SCHEDULE_ROOTS)
-            Scenario.model_validate(trial)
+            trial = apply_overrides(current, change.set, source=source, roots=SCHEDULE_ROOTS)
+            after = Scenario.model_validate(trial).model_dump(
+                mode="python", exclude={"schedule", "strategies"}
+            )
         except ScenarioError as exc:
-            raise ScenarioError(
-                exc.message, source=source, path=f"schedule -> {i} -> set"
-            ) from None
+            raise ScenarioError(exc.message, source=source, path=where) from None
         except ValidationError as exc:
             path, msg = _format_error(exc.errors()[0])
+            raise ScenarioError(f"{path}: {msg}", source=source, path=where) from None
+        fixed = levers.fixed_changes(current, after)
+        if fixed:
+            key, why = fixed[0]
             raise ScenarioError(
-                f"{path}: {msg}", source=source, path=f"schedule -> {i} -> set"
-            ) from None
-    return scenario
+                f"{key!r} cannot change mid-run: it {why}; keys that can: {levers.LIVE_SUMMARY}",
+                source=source,
+                path=where,
+            )
+        current = after
 
 
 def resolve(

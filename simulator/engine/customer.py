@@ -1,7 +1,9 @@
 """A Mesa ``Agent`` view onto one customer's row of the population arrays.
 
-Customers live in columnar arrays for speed; this view lets a user (or SolaraViz)
-inspect one as an ordinary agent: ``model.customer(42).satisfaction``.
+Customers live in columnar arrays for speed; this view lets a user (or a trainer's
+page) inspect one as an ordinary agent: ``model.customer(42).satisfaction``. A view is
+not registered with the model (``model.agents`` holds the firms only), so looking
+customers up leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -22,24 +24,28 @@ class CustomerView(mesa.Agent):
 
     Scalar columns come back as Python scalars, per-firm columns as ``{firm: value}``.
     Assigning an attribute writes through to the array (for teaching: "what if this
-    customer's satisfaction dropped?").
+    customer's satisfaction dropped?"). The view's ``unique_id`` is ``-(row + 1)``, apart
+    from the firms' positive ids.
     """
 
     def __init__(self, model: LoyaltyModel, row: int) -> None:
         if not 0 <= row < model.pop.n:
             raise IndexError(f"customer row(={row}) must be in [0, {model.pop.n})")
-        super().__init__(model)
+        # Not mesa.Agent.__init__: that registers the agent with the model for good.
+        object.__setattr__(self, "model", model)
+        object.__setattr__(self, "unique_id", -(int(row) + 1))
+        object.__setattr__(self, "pos", None)
         object.__setattr__(self, "row", int(row))
 
     def _columns(self) -> dict[str, np.ndarray]:
-        return self.model.pop.columns()
+        return self.model.customer_columns()
 
     def __getattr__(self, name: str) -> Any:
         # Only called for names not found normally: the population columns.
         model = self.__dict__.get("model")
         if model is None:
             raise AttributeError(name)
-        cols = model.pop.columns()
+        cols = model.customer_columns()
         if name not in cols:
             raise AttributeError(f"customer has no attribute {name!r}")
         value = cols[name][self.row]
@@ -49,8 +55,9 @@ class CustomerView(mesa.Agent):
 
     def __setattr__(self, name: str, value: Any) -> None:
         model = self.__dict__.get("model")
-        if model is not None and name in model.pop.columns():
-            model.pop.columns()[name][self.row] = value
+        cols = model.customer_columns() if model is not None else {}
+        if name in cols:
+            cols[name][self.row] = value
         else:
             object.__setattr__(self, name, value)
 

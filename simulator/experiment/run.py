@@ -110,7 +110,7 @@ def run(
     try:
         _advance(model, days, progress)
         metrics = model.metrics.frame()
-        summary = summarise(model, metrics)
+        summary = summarise(model.ctx, metrics)
         customers = customers_frame(model)
         tx = model.transactions() if transactions else None
     except LoyaltySimError:
@@ -155,13 +155,12 @@ def customers_frame(model: LoyaltyModel) -> pd.DataFrame:
     """Final customer state, one row per customer; per-firm arrays become one column each."""
     cols: dict[str, Any] = {"customer_id": np.arange(model.pop.n, dtype=np.int64)}
     firm_names = [f.name for f in model.firms]
-    for name, arr in model.pop.columns().items():
+    for name, arr in model.customer_columns().items():
         if arr.ndim == 2:
             for k, firm in enumerate(firm_names):
                 cols[f"{name}_{firm}"] = arr[:, k]
         else:
             cols[name] = arr
-    cols["acquisition_source"] = model.acq_source
     df = pd.DataFrame(cols)
     df["segment"] = pd.Categorical.from_codes(
         model.pop.segment, [s.name for s in model.config.market.segments]

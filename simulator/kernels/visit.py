@@ -1,15 +1,34 @@
-"""What a visit does to a customer: experience, satisfaction and the books, fused.
+"""What a visit does to a customer: experience, satisfaction and the books, compiled
+(docs/model.md §3.3), and the bookkeeping of the day's purchases (§3.1-3.2).
 
-Reference rules: :func:`simulator.mechanisms.satisfaction.experienced_quality`,
-:func:`~simulator.mechanisms.satisfaction.transaction_satisfaction` and
-:func:`~simulator.mechanisms.satisfaction.smooth` (MODEL.md 3.3).
+Reference rules: :func:`simulator.mechanisms.visit.experienced_quality`,
+:func:`~simulator.mechanisms.visit.transaction_satisfaction` and
+:func:`~simulator.mechanisms.visit.smooth`.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from simulator.kernels import NEVER_DAY, jit
+from simulator.kernels import ACTIVE_CODE, NEVER_DAY, jit
+
+
+class Experience(NamedTuple):
+    """The scalar parameters of a focal visit (firm, ``market.satisfaction``)."""
+
+    quality: float
+    failure_size: float
+    price: float
+    b_quality: float
+    b_price: float
+    loss_aversion: float
+    curvature: float
+    omega: float
+    eta: float
+    eta_price: float
+    learn: bool
 
 
 @jit
@@ -27,28 +46,23 @@ def focal_experience(
     failed,
     uplift,
     discount,
-    quality,
-    failure_size,
-    price,
     match,
     expectation,
     ref_price,
     satisfaction,
-    b_quality,
-    b_price,
-    loss_aversion,
-    curvature,
-    omega,
-    eta,
-    eta_price,
-    learn,
+    params,
 ):
     """Transaction satisfaction of focal visits; updates S, E and the reference price.
 
     ``uplift`` and ``discount`` are per row (tier benefits). With ``learn`` False (the
     satisfaction module off) the stocks are left as they are. Returns the transaction
-    satisfaction s and the S held before the visit.
+    satisfaction s and the S held before the visit. ``params`` holds the scalars
+    (:class:`Experience`).
     """
+    quality, failure_size, price = params.quality, params.failure_size, params.price
+    b_quality, b_price = params.b_quality, params.b_price
+    loss_aversion, curvature = params.loss_aversion, params.curvature
+    omega, eta, eta_price, learn = params.omega, params.eta, params.eta_price, params.learn
     m = rows.shape[0]
     s_out = np.empty(m, np.float64)
     before = np.empty(m, np.float32)
@@ -99,3 +113,46 @@ def book_focal_visits(
         if first_day[i] == NEVER_DAY:
             first_day[i] = day
         last_day[i] = day
+
+
+@jit
+def group_by_option(rows, chosen, options):
+    """Rows grouped by chosen option, stable within each (a counting sort).
+
+    Returns the grouped rows and ``starts`` (``options + 1`` entries): option k's rows
+    are ``grouped[starts[k]:starts[k + 1]]``.
+    """
+    starts = np.zeros(options + 1, np.int64)
+    for r in range(chosen.shape[0]):
+        starts[chosen[r] + 1] += 1
+    for k in range(options):
+        starts[k + 1] += starts[k]
+    fill = starts[:-1].copy()
+    grouped = np.empty(rows.shape[0], np.int64)
+    for r in range(rows.shape[0]):
+        k = chosen[r]
+        grouped[fill[k]] = rows[r]
+        fill[k] += 1
+    return grouped, starts
+
+
+@jit
+def record_purchases(buyers, firms, u, last_firm, purchases, relationship, dropout, alive):
+    """Category purchases: last firm, purchase count and the BG/NBD dropout draw.
+
+    After each repeat purchase (at any firm) a customer leaves the category with
+    probability p (Fader, Hardie & Lee 2005); ``u`` holds one uniform per buyer.
+    Returns (purchases by active customers, active customers who left the category).
+    """
+    active_purchases = 0
+    lost = 0
+    for r in range(buyers.shape[0]):
+        i = buyers[r]
+        is_active = relationship[i] == ACTIVE_CODE
+        active_purchases += is_active
+        last_firm[i] = firms[r]
+        if purchases[i] >= 1 and u[r] < dropout[i]:
+            alive[i] = False
+            lost += is_active
+        purchases[i] += 1
+    return active_purchases, lost

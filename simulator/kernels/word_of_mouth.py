@@ -1,4 +1,4 @@
-"""Who talks today and what they say, fused (MODEL.md 3.6).
+"""Who talks today and what they say, fused (docs/model.md §3.6).
 
 Reference rules: :func:`simulator.mechanisms.word_of_mouth.likelihood_to_recommend` and
 :func:`~simulator.mechanisms.word_of_mouth.talk` (Anderson 1998; East, Hammond &
@@ -7,10 +7,23 @@ Wright 2007).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from simulator.kernels import compact, jit
 from simulator.kernels.uniforms import counter_uniform
+
+
+class TalkRates(NamedTuple):
+    """Daily talk probabilities by NPS class (``market.word_of_mouth``)."""
+
+    experience_days: int
+    promoter_rate: float
+    passive_rate: float
+    passive_positive: float
+    detractor_rate: float
+    negative_talk_rate: float
 
 
 @jit
@@ -36,12 +49,7 @@ def talk(
     last_focal_day,
     negative_talk_until,
     day,
-    experience_days,
-    promoter_rate,
-    passive_rate,
-    passive_positive,
-    detractor_rate,
-    negative_talk_rate,
+    rates,
     by_class,
 ):
     """Each speaker's likelihood to recommend and the valence of its message today.
@@ -54,8 +62,13 @@ def talk(
 
     ``by_class`` (3 x 2, detractor/passive/promoter) accumulates, for speakers with a
     recent visit, how many spoke and how many there were (stylized fact 6).
-    Returns the valences (+1, -1 or 0, int8) and the LTRs (int8).
+    ``rates`` holds the scalars (:class:`TalkRates`). Returns the valences (+1, -1 or
+    0, int8) and the LTRs (int8).
     """
+    experience_days = rates.experience_days
+    promoter_rate, passive_rate = rates.promoter_rate, rates.passive_rate
+    passive_positive, detractor_rate = rates.passive_positive, rates.detractor_rate
+    negative_talk_rate = rates.negative_talk_rate
     m = rows.shape[0]
     valence = np.zeros(m, np.int8)
     ltr = np.empty(m, np.int8)

@@ -2,16 +2,61 @@
 
 Complaints arrive through the day, queue for one of ``staff`` handlers and take an
 exponential service time; the chance of a timely resolution falls with the wait, and a
-late or unresolved complaint is a double deviation (MODEL.md 5.2). SimPy owns no
+late or unresolved complaint is a double deviation (docs/model.md §5.2). SimPy owns no
 randomness: every draw comes from a numpy generator passed in by the model.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from heapq import heappush
+from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
+
+
+class DeskEnvironment(simpy.Environment):
+    """A SimPy environment that can also book an event at an absolute time.
+
+    ``env.timeout(t - env.now)`` lands on ``env.now + (t - env.now)``, which need not
+    be ``t`` in floating point; a restored desk must put each pending timer back at the
+    very float it had, so that a restored run stays byte-identical.
+    """
+
+    def schedule_at(self, event: simpy.Event, at: float, priority: int = NORMAL) -> None:
+        # SimPy's own Environment.schedule with the time given, not the delay.
+        heappush(self._queue, (at, priority, next(self._eid), event))
+
+
+class At(simpy.Event):
+    """An event triggered at the absolute time ``at`` (like a ``Timeout``)."""
+
+    def __init__(self, env: DeskEnvironment, at: float, value: Any = None) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = value
+        env.schedule_at(self, at)
+
+
+@dataclass(eq=False)
+class _Case:
+    """One complaint's course through the desk (what a snapshot keeps of it)."""
+
+    key: int
+    customer: int
+    arrival: float
+    service: float
+    arrive_at: float | None = None  # when the arrival timer fires
+    lapse_at: float | None = None  # when the service level lapses, if it queued
+    lapsed: bool = False  # the lapse fired first: decided as a failure
+    waited: float = 0.0
+    end_at: float | None = None  # when its handling ends, once served
+    request: Any = field(default=None, repr=False)
+    token: Any = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -43,7 +88,7 @@ class ComplaintDesk:
     ) -> None:
         if mean_service_days <= 0:
             raise ValueError(f"mean_service_days(={mean_service_days}) must be > 0")
-        self.env = simpy.Environment(initial_time=start_time)
+        self.env = DeskEnvironment(initial_time=start_time)
         self.handlers = simpy.Store(self.env)
         self.mean_service = mean_service_days
         self.service_level = service_level_days
@@ -55,6 +100,8 @@ class ComplaintDesk:
         self.complaints_received = 0
         self._done: list[tuple[float, int, float, float, float]] = []
         self._waits: list[float] = []
+        self._cases: dict[int, _Case] = {}
+        self._keys = itertools.count()
         self.set_staff(staff)
 
     @property
@@ -113,41 +160,69 @@ class ComplaintDesk:
             np.asarray(service_times).tolist(),
             strict=True,
         ):
-            self.env.process(self._complaint(c, t, s))
+            case = _Case(next(self._keys), c, t, s)
+            self._cases[case.key] = case
+            self.env.process(self._complaint(case))
         self.complaints_received += customers.size
 
-    def _complaint(self, customer: int, arrival: float, service: float):
-        yield self.env.timeout(max(arrival - self.env.now, 0.0))
+    def _complaint(self, case: _Case) -> Generator[simpy.Event, Any, None]:
+        delay = max(case.arrival - self.env.now, 0.0)
+        case.arrive_at = self.env.now + delay  # the float SimPy schedules the arrival at
+        yield self.env.timeout(delay)
         self._waiting += 1
+        yield from self._queue(case, None)
+
+    def _queue(self, case: _Case, lapse_at: float | None) -> Generator[simpy.Event, Any, None]:
         request = self.handlers.get()
-        lapse = None
-        if not request.triggered:
+        case.request = request
+        if lapse_at is not None:
+            # A restored queued complaint keeps its timer at the very same time.
+            lapse: simpy.Event | None = At(self.env, lapse_at, value=(case, request))
+        elif not request.triggered and not case.lapsed:
             # Queued: a complaint still waiting when the service level lapses has failed
             # the customer (a double deviation) there and then, though it is handled
             # later. A timer with a callback, not ``request | lapse``: a condition event
             # per complaint was most of the desk's cost.
-            lapse = self.env.timeout(self.service_level, value=(customer, arrival, request))
+            case.lapse_at = self.env.now + self.service_level
+            lapse = self.env.timeout(self.service_level, value=(case, request))
+        else:
+            lapse = None
+        if lapse is not None:
             lapse.callbacks.append(self._lapsed)
         token = yield request
         # The lapse callback ran first exactly when it recorded the failure.
-        decided = lapse is not None and lapse.processed
         self._waiting -= 1
         self._serving += 1
-        waited = self.env.now - arrival
-        self._waits.append(waited)
-        yield self.env.timeout(service)
+        case.waited = self.env.now - case.arrival
+        self._waits.append(case.waited)
+        case.end_at = self.env.now + case.service
+        case.token = token
+        yield self.env.timeout(case.service)
+        self._finish(case)
+
+    def _resume_service(self, case: _Case) -> Generator[simpy.Event, Any, None]:
+        yield At(self.env, case.end_at)
+        self._finish(case)
+
+    def _finish(self, case: _Case) -> None:
         self._serving -= 1
         if self._to_retire:
             self._to_retire -= 1
         else:
-            self.handlers.put(token)
-        if not decided:
-            self._done.append((self.env.now, customer, arrival, waited, service))
+            self.handlers.put(case.token)
+        if not case.lapsed:
+            self._done.append(
+                (self.env.now, case.customer, case.arrival, case.waited, case.service)
+            )
+        del self._cases[case.key]
 
-    def _lapsed(self, event: simpy.Timeout) -> None:
-        customer, arrival, request = event.value
+    def _lapsed(self, event: simpy.Event) -> None:
+        case, request = event.value
         if not request.processed:
-            self._done.append((self.env.now, customer, arrival, self.service_level, np.inf))
+            case.lapsed = True
+            self._done.append(
+                (self.env.now, case.customer, case.arrival, self.service_level, np.inf)
+            )
 
     def drain_waits(self) -> np.ndarray:
         """Queueing times of complaints that reached a handler since the last call."""
@@ -177,3 +252,87 @@ class ComplaintDesk:
         late = waited + service > self.service_level
         resolved = (rng.random(cust.size) < success) & ~late
         return Resolution(cust.astype(np.int64), arrived, waited, resolved)
+
+    # ------------------------------------------------------------------ snapshots
+
+    def snapshot(self) -> dict[str, Any]:
+        """The desk as plain data: the clock, handlers, and each open complaint.
+
+        Queued complaints are listed in the order they wait for a handler; pending
+        timers keep their absolute times, so a restored desk runs on identically.
+        """
+
+        def plain(case: _Case) -> dict[str, Any]:
+            return {
+                "customer": case.customer,
+                "arrival": case.arrival,
+                "service": case.service,
+                "arrive_at": case.arrive_at,
+                "lapse_at": case.lapse_at,
+                "lapsed": case.lapsed,
+                "waited": case.waited,
+                "end_at": case.end_at,
+            }
+
+        by_request = {id(c.request): c for c in self._cases.values() if c.request is not None}
+        return {
+            "now": self.now,
+            "staff": self.staff,
+            "free": len(self.handlers.items),
+            "to_retire": self._to_retire,
+            "waiting": self._waiting,
+            "serving": self._serving,
+            "received": self.complaints_received,
+            "mean_service": self.mean_service,
+            "service_level": self.service_level,
+            "base_success": self.base_success,
+            "arriving": [plain(c) for c in self._cases.values() if c.request is None],
+            "queued": [plain(by_request[id(g)]) for g in self.handlers.get_queue],
+            "serving_cases": [plain(c) for c in self._cases.values() if c.end_at is not None],
+            "done": list(self._done),
+            "waits": list(self._waits),
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> ComplaintDesk:
+        """A desk that carries on exactly where :meth:`snapshot` left off."""
+        desk = cls(
+            staff=0,
+            mean_service_days=data["mean_service"],
+            service_level_days=data["service_level"],
+            base_success=data["base_success"],
+            start_time=data["now"],
+        )
+        desk.staff = data["staff"]
+        desk._to_retire = data["to_retire"]
+        desk._waiting = data["waiting"]
+        desk._serving = data["serving"]
+        desk.complaints_received = data["received"]
+        desk._done = [tuple(d) for d in data["done"]]
+        desk._waits = list(data["waits"])
+        for _ in range(data["free"]):
+            desk.handlers.items.append(object())
+
+        def case(item: dict[str, Any]) -> _Case:
+            c = _Case(next(desk._keys), item["customer"], item["arrival"], item["service"])
+            for name in ("arrive_at", "lapse_at", "lapsed", "waited", "end_at"):
+                setattr(c, name, item[name])
+            desk._cases[c.key] = c
+            return c
+
+        for item in data["serving_cases"]:
+            c = case(item)
+            c.token = object()
+            desk.env.process(desk._resume_service(c))
+        for item in data["queued"]:
+            c = case(item)
+            lapse = c.lapse_at if not c.lapsed else None
+            desk.env.process(desk._queue(c, lapse))
+        for item in data["arriving"]:
+            desk.env.process(desk._arrive(case(item)))
+        return desk
+
+    def _arrive(self, case: _Case) -> Generator[simpy.Event, Any, None]:
+        yield At(self.env, case.arrive_at)
+        self._waiting += 1
+        yield from self._queue(case, None)

@@ -1,12 +1,27 @@
-"""Store choice by multinomial logit (Guadagni & Little 1983).
+"""Stage "store choice": a multinomial logit over the firms a customer knows and "buy
+nowhere" (Guadagni & Little 1983; docs/model.md §3.2).
 
 Options are the firms (column 0 the focal firm) plus a last column for "buy nowhere",
-whose utility is 0. Unconsidered options get probability 0.
+whose utility is 0. Unconsidered options get probability 0. The utility is written once
+here (:func:`firm_utilities`, the readable reference) and compiled once
+(:func:`simulator.kernels.choice.firm_utilities`); the terms that the programme and
+competitors' offers add are gathered once, by :func:`utility_terms`.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NamedTuple
+
 import numpy as np
+
+from simulator.engine.state import NEVER
+from simulator.kernels import choice as kernel
+from simulator.mechanisms.defection import switching_cost, tenure_table
+
+if TYPE_CHECKING:
+    from simulator.engine.context import DayContext
+
+_EMPTY = np.zeros(0, dtype=np.float64)
 
 
 def choice_probabilities(utility: np.ndarray, considered: np.ndarray) -> np.ndarray:
@@ -65,14 +80,6 @@ def update_habit(habit: np.ndarray, chosen: np.ndarray, smoothing: float) -> np.
     return out
 
 
-def price_term(
-    price: np.ndarray, offer: np.ndarray, reward_rate: np.ndarray, psi: np.ndarray | float
-) -> np.ndarray:
-    """``ln(price * (1 - offer) * (1 - psi * reward_rate))``: the programme as a price cut."""
-    eff = price * (1.0 - offer) * (1.0 - psi * reward_rate)
-    return np.log(np.maximum(eff, 1e-6))
-
-
 def calibrate_constants(
     base_utility: np.ndarray,
     considered: np.ndarray,
@@ -118,3 +125,171 @@ def calibrate_constants(
         if np.max(np.abs(step)) < tol:
             break
     return asc
+
+
+# ------------------------------------------------------------------- the utility
+
+
+class UtilityTerms(NamedTuple):
+    """What the programme and competitors' offers add to the firms' utilities.
+
+    ``focal_extra`` (the programme as a price cut, status, demotion penalty, rewarded
+    behaviour, retention offers) and ``focal_financial`` (its financial switching cost)
+    are per row, or empty without a programme; ``price_cut`` and ``conquest`` are
+    (n, J), or empty without running offers.
+    """
+
+    focal_extra: np.ndarray
+    focal_financial: np.ndarray
+    price_cut: np.ndarray
+    conquest: np.ndarray
+
+
+def reward_sensitivity(ctx: DayContext) -> np.ndarray:
+    """psi of each segment: points valued at ``points_value_ratio`` x its sensitivity."""
+    sens = np.array([s.reward_sensitivity for s in ctx.config.market.segments])
+    return ctx.config.market.choice.points_value_ratio * sens
+
+
+def utility_terms(ctx: DayContext, rows: np.ndarray) -> UtilityTerms:
+    """The programme's and the offers' terms for customers ``rows``."""
+    p = ctx.pop
+    prog = ctx.programme
+    extra = financial = _EMPTY
+    if prog.active:
+        # The programme as a price cut, plus status and rewarded-behaviour bonuses.
+        psi = reward_sensitivity(ctx)
+        focal_rate = prog.reward_rate(rows)
+        extra = _per_row(prog.utility_bonus(rows), rows.size)
+        mem = np.flatnonzero(focal_rate)
+        beta = p.price_sens[rows[mem]]
+        extra[mem] -= beta * np.log1p(-psi[p.segment[rows[mem]]] * focal_rate[mem])
+        financial = _per_row(prog.financial_switching_cost(rows), rows.size)
+    offers = ctx.offers
+    empty = np.zeros((0, p.n_firms), dtype=np.float32)
+    cut = conquest = empty
+    if offers.price_cut is not None and offers.conquest is not None:
+        cut, conquest = offers.price_cut, offers.conquest
+    return UtilityTerms(extra, financial, cut, conquest)
+
+
+def firm_utilities(ctx: DayContext, rows: np.ndarray, *, with_state: bool = True) -> np.ndarray:
+    """(len(rows), J) utilities of the firms, without constants (docs/model.md §3.2).
+
+    ``U_j = beta_Q E_j - beta_P ln(price_j (1 - offer_j)(1 - psi reward_rate_j))
+    + beta_L L_j + [focal: beta_S (S - 7) + beta_W W + programme terms]
+    + switching cost 1[j used last]``. With ``with_state`` False, the terms of a
+    customer with no history (offers, word-of-mouth, programme bonuses, switching
+    costs) are left out: the base utilities the constants are calibrated on.
+    """
+    p = ctx.pop
+    ch = ctx.config.market.choice
+    beta_p = p.price_sens[rows]
+    # The price term ln(price (1 - offer) (1 - psi reward_rate)) splits into a
+    # firm-level ln(price) and corrections that are zero for most customers.
+    log_price = np.log([f.price for f in ctx.firms]).astype(np.float32)
+    u = p.quality_weight[rows, None] * p.expectation[rows]
+    u -= beta_p[:, None] * log_price[None, :]
+    u += np.float32(ch.habit_weight) * p.habit[rows]
+    psi = reward_sensitivity(ctx)[p.segment[rows]]
+    rival_rates = np.array([f.reward_rate for f in ctx.competitors])
+    if rival_rates.any():
+        u[:, 1:] -= beta_p[:, None] * np.log1p(-psi[:, None] * rival_rates[None, :])
+    focal_rate = ctx.programme.reward_rate(rows)
+    mem = np.flatnonzero(focal_rate)
+    if mem.size:
+        u[mem, 0] -= beta_p[mem] * np.log1p(-psi[mem] * focal_rate[mem])
+    u[:, 0] += ch.satisfaction_weight * (p.satisfaction[rows] - 7.0)
+    if not with_state:
+        return u
+    cut, conquest = ctx.offers.offer_terms(rows)
+    if not np.isscalar(cut):
+        u -= beta_p[:, None] * np.log1p(-cut)
+        u += conquest
+    u[:, 0] += ch.wom_weight * p.wom[rows]
+    u[:, 0] += ctx.programme.utility_bonus(rows)
+    last = p.last_firm[rows]
+    has = np.flatnonzero(last >= 0)
+    sc = np.full(len(has), ch.procedural_switching_cost, dtype=np.float32)
+    focal_last = last[has] == 0
+    sc[focal_last] = focal_switching_cost(ctx, rows[has][focal_last])
+    u[has, last[has]] += sc
+    return u
+
+
+def focal_switching_cost(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
+    """Procedural + financial + relational switching cost of the focal firm."""
+    ch = ctx.config.market.choice
+    since = ctx.pop.active_since[rows]
+    tenure = np.where(since == NEVER, 0, ctx.day - since.astype(np.float32))
+    return switching_cost(
+        tenure,
+        ctx.programme.financial_switching_cost(rows),
+        procedural=ch.procedural_switching_cost,
+        relational_max=ch.relational_switching_cost,
+    )
+
+
+def compiled_utilities(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
+    """:func:`firm_utilities` through the compiled kernel (tests hold them equal)."""
+    p = ctx.pop
+    ch = ctx.config.market.choice
+    terms = utility_terms(ctx, rows)
+    return kernel.firm_utilities(
+        rows=rows,
+        day=ctx.day,
+        price_sens=p.price_sens,
+        quality_weight=p.quality_weight,
+        expectation=p.expectation,
+        habit=p.habit,
+        satisfaction=p.satisfaction,
+        wom=p.wom,
+        last_firm=p.last_firm,
+        active_since=p.active_since,
+        switching_by_tenure=tenure_table(ctx),
+        segment=p.segment,
+        log_price=np.log([f.price for f in ctx.firms]),
+        rival_rate=np.array([0.0] + [f.reward_rate for f in ctx.competitors]),
+        psi_by_segment=reward_sensitivity(ctx),
+        focal_extra=terms.focal_extra,
+        focal_financial=terms.focal_financial,
+        price_cut=terms.price_cut,
+        conquest=terms.conquest,
+        weights=kernel.ChoiceWeights(
+            float(ch.habit_weight),
+            float(ch.satisfaction_weight),
+            float(ch.wom_weight),
+            float(ch.procedural_switching_cost),
+        ),
+    )
+
+
+def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
+    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
+
+
+# ------------------------------------------------------------------- the stage
+
+
+def run(ctx: DayContext) -> None:
+    """Each customer with an occasion picks a store, or nowhere; habits learn."""
+    p = ctx.pop
+    rows = ctx.occasion_rows
+    if rows.size == 0:
+        ctx.chosen = np.zeros(0, dtype=np.int8)
+        return
+    d = ctx.day
+    if ctx.config.modules.competition:
+        # numpy's SIMD exp beats a scalar exp per option in a kernel.
+        weights = compiled_utilities(ctx, rows)
+        kernel.consider(
+            rows, weights, ctx.constants.asc, p.aware, p.blocked_until, p.relationship, d
+        )
+        chosen = kernel.choose(ctx.choice_uniform, np.exp(weights, out=weights))
+    else:
+        chosen = kernel.focal_or_nowhere(
+            rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms
+        )
+    kernel.learn_habit(rows, chosen, p.habit, ctx.config.market.choice.habit_smoothing)
+    ctx.chosen = chosen

@@ -1,4 +1,4 @@
-"""The defection and win-back hazards (MODEL.md 3.4-3.5).
+"""Stage "defection": active customers lapse with a hazard (docs/model.md §3.4).
 
 Defection depends non-linearly on satisfaction (the zones of Heskett et al. 1994),
 steepened by competitive intensity (Jones & Sasser 1995), damped by switching costs
@@ -7,7 +7,18 @@ steepened by competitive intensity (Jones & Sasser 1995), damped by switching co
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from simulator.engine.state import ACTIVE, LAPSED
+from simulator.kernels import defection as kernel
+
+if TYPE_CHECKING:
+    from simulator.engine.context import DayContext
+
+_EMPTY = np.zeros(0, dtype=np.float64)
 
 
 def perceived_satisfaction(s: np.ndarray, member: np.ndarray, discount: float = 0.3) -> np.ndarray:
@@ -69,18 +80,78 @@ def defection_hazard(
     return base * np.exp(-kappa * switching) * multiplier * referral_factor + extra
 
 
-def winback_hazard(
-    s: np.ndarray,
-    offer_share_of_basket: np.ndarray | float,
-    *,
-    base: float = 0.0005,
-    weight: float = 5.0,
-    min_satisfaction: float = 3.0,
-) -> np.ndarray:
-    """Lapsed -> active hazard ``base * exp(weight * offer / basket)`` while S > min."""
-    return np.where(s > min_satisfaction, base * np.exp(weight * offer_share_of_basket), 0.0)
-
-
 def hazard_to_probability(h: np.ndarray) -> np.ndarray:
     """Daily event probability of a constant hazard ``h`` per day."""
     return -np.expm1(-h)
+
+
+def tenure_table(ctx: DayContext) -> np.ndarray:
+    """Procedural + relational switching cost at each whole tenure, 0 to today.
+
+    Tenure is a whole number of days, so the kernels read the reference function's
+    values off this table instead of recomputing ``expm1`` per customer.
+    """
+    ch = ctx.config.market.choice
+    size = max(ctx.config.run.days, ctx.day) + 1
+    return _tenure_table(size, ch.procedural_switching_cost, ch.relational_switching_cost)
+
+
+@lru_cache(maxsize=8)
+def _tenure_table(size: int, procedural: float, relational: float) -> np.ndarray:
+    table = switching_cost(
+        np.arange(size, dtype=np.float64), procedural=procedural, relational_max=relational
+    )
+    table.flags.writeable = False  # shared between calls and models
+    return table
+
+
+def run(ctx: DayContext) -> None:
+    """Active customers who defect today become lapsed."""
+    c = ctx.config
+    if not c.modules.defection:
+        return
+    p = ctx.pop
+    d = ctx.day
+    dp = c.market.defection
+    rows = kernel.status_rows(p.alive, p.relationship, ACTIVE, p.active_since, d)
+    financial = extra = _EMPTY
+    kappa = dp.switching_cost_weight
+    if ctx.programme.active:
+        sc_fin = _per_row(ctx.programme.financial_switching_cost(rows), rows.size)
+        financial = np.exp(-kappa * sc_fin)
+    if ctx.offers.hazard is not None:
+        extra = _per_row(ctx.offers.defection_hazard(rows), rows.size)
+    leave = kernel.defection_draws(
+        rows=rows,
+        key=ctx.transition_key,
+        day=d,
+        satisfaction=p.satisfaction,
+        member=p.member,
+        hazard_boost_until=p.hazard_boost_until,
+        referred_by=p.referred_by,
+        alive=p.alive,
+        relationship=p.relationship,
+        active_since=p.active_since,
+        retention_by_tenure=np.exp(-kappa * tenure_table(ctx)),
+        financial_factor=financial,
+        extra_hazard=extra,
+        rates=kernel.DefectionRates(
+            member_discount=float(dp.member_discount),
+            h_min=float(dp.h_min),
+            h_max=float(dp.h_max),
+            k_s=float(dp.k_s),
+            s50=float(dp.s50),
+            intensity=float(c.market.competitive_intensity),
+            paradox_multiplier=float(c.market.complaints.paradox_hazard_multiplier),
+            referral_factor=float(1.0 - c.market.word_of_mouth.referral_churn_reduction),
+        ),
+    )
+    p.relationship[leave] = LAPSED
+    p.aware[leave, 0] = False
+    p.lapsed_day[leave] = d
+    ctx.flows.defected += leave.size
+
+
+def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
+    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()

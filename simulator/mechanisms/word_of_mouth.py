@@ -1,16 +1,28 @@
-"""Word-of-mouth talk by likelihood-to-recommend (MODEL.md 3.6).
+"""Stage "word of mouth": talk by likelihood-to-recommend, its effects on listeners, and
+referrals (docs/model.md §3.6).
 
 Detractors talk more per head (Anderson 1998); because satisfied customers visit and
 so talk more often, positive word-of-mouth comes out about three times as common as
-negative (East, Hammond & Wright 2007).
+negative (East, Hammond & Wright 2007). A prospect hearing good news may adopt the
+focal firm (Goldenberg, Libai & Muller 2001); promoters refer non-customer neighbours
+(Kumar, Petersen & Leone 2007).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import ndtr
+
+from simulator.engine.state import PROSPECT, SOURCE_REFERRAL, SOURCE_WOM
+from simulator.kernels import word_of_mouth as kernel
+from simulator.market.network import random_neighbour, random_non_flag_neighbour
+from simulator.mechanisms.visit import smooth
+
+if TYPE_CHECKING:
+    from simulator.engine.context import DayContext
 
 
 def likelihood_to_recommend(s: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -84,3 +96,114 @@ def _net_promoter_weights(bins: int, bin_width: float, sd: float) -> np.ndarray:
 def decay_factor(half_life: float) -> float:
     """Daily multiplier of a quantity with the given half-life in days."""
     return float(0.5 ** (1.0 / half_life))
+
+
+# ------------------------------------------------------------------- the stage
+
+
+def run(ctx: DayContext) -> None:
+    """Who talks today, to whom, with what effect; promoters' referrals."""
+    c = ctx.config
+    if not c.modules.word_of_mouth or ctx.network is None:
+        return
+    p = ctx.pop
+    d = ctx.day
+    w = c.market.word_of_mouth
+    p.wom *= np.float32(decay_factor(w.wom_half_life))
+    speakers = kernel.speakers(
+        p.alive, p.last_focal_day, p.negative_talk_until, d, w.experience_days
+    )
+    if speakers.size == 0:
+        return
+    rng = ctx.streams.get("word_of_mouth", d)
+    noise = rng.standard_normal(speakers.size, dtype=np.float32)
+    noise *= np.float32(w.ltr_noise)
+    valence, ltr = kernel.talk(
+        rows=speakers,
+        noise=noise,
+        key=ctx.streams.key("talk", d),
+        satisfaction=p.satisfaction,
+        segment=p.segment,
+        talkativeness=np.array([s.talkativeness for s in c.market.segments]),
+        last_focal_day=p.last_focal_day,
+        negative_talk_until=p.negative_talk_until,
+        day=d,
+        rates=kernel.TalkRates(
+            experience_days=int(w.experience_days),
+            promoter_rate=float(w.promoter_rate),
+            passive_rate=float(w.passive_rate),
+            passive_positive=float(w.passive_positive),
+            detractor_rate=float(w.detractor_rate),
+            negative_talk_rate=float(c.market.complaints.negative_talk_rate),
+        ),
+        by_class=ctx.log.talk_by_class,
+    )
+    talkers = np.flatnonzero(valence != 0)
+    spread(ctx, speakers[talkers], valence[talkers], rng)
+    refer(ctx, speakers[ltr >= 9], rng)
+
+
+def spread(
+    ctx: DayContext, speakers: np.ndarray, valence: np.ndarray, rng: np.random.Generator
+) -> None:
+    """Each message reaches one random neighbour: prospects may adopt (good news) or be
+    put off (bad news); customers shift their expectation and heard valence W."""
+    p = ctx.pop
+    d = ctx.day
+    w = ctx.config.market.word_of_mouth
+    listeners, strong = random_neighbour(ctx.network, speakers, rng)
+    ok = listeners >= 0
+    speakers, valence, listeners, strong = speakers[ok], valence[ok], listeners[ok], strong[ok]
+    pos = valence > 0
+    ctx.flows.wom_positive += int(pos.sum())
+    ctx.flows.wom_negative += int((~pos).sum())
+    u = rng.random(listeners.size)
+    prospect = (p.relationship[listeners] == PROSPECT) & p.alive[listeners]
+    unaware = prospect & ~p.aware[listeners, 0]
+    # Good news: a prospect may adopt (Goldenberg, Libai & Muller 2001).
+    adopt_p = np.where(strong, w.adopt_strong, w.adopt_weak)
+    adopt = unaware & pos & (u < adopt_p) & (p.blocked_until[listeners] < d)
+    new = listeners[adopt]
+    p.aware[new, 0] = True
+    src = p.acquisition_source
+    src[new] = np.where(src[new] == 0, SOURCE_WOM, src[new])
+    hear = listeners[prospect & pos]
+    eta = ctx.config.market.satisfaction.expectation_learning
+    p.expectation[hear, 0] = smooth(
+        p.expectation[hear, 0], p.satisfaction[speakers[prospect & pos]], eta
+    )
+    block = unaware & ~pos & (u < w.block_probability)
+    p.blocked_until[listeners[block]] = d + w.block_days
+    # Customers hearing word-of-mouth shift expectations and heard valence W.
+    cust = ~prospect
+    shift = np.where(pos, w.expectation_shift, -w.expectation_shift * w.negativity_weight)
+    np.add.at(p.expectation[:, 0], listeners[cust], shift[cust].astype(np.float32))
+    np.add.at(p.wom, listeners[cust], np.where(pos[cust], 1.0, -1.0).astype(np.float32))
+    if cust.any():
+        np.clip(p.expectation[:, 0], 0, 10, out=p.expectation[:, 0])
+
+
+def refer(ctx: DayContext, promoters: np.ndarray, rng: np.random.Generator) -> None:
+    """Promoters refer a non-customer neighbour (Kumar, Petersen & Leone 2007)."""
+    p = ctx.pop
+    w = ctx.config.market.word_of_mouth
+    rate = w.referral_rate * ctx.programme.referral_multiplier() / 365.0
+    referrers = promoters[rng.random(promoters.size) < rate]
+    if referrers.size == 0:
+        return
+    # The referred is a non-customer neighbour: a prospect not yet aware of the firm.
+    eligible = (p.relationship == PROSPECT) & p.alive & ~p.aware[:, 0]
+    listeners = random_non_flag_neighbour(ctx.network, referrers, eligible, rng)
+    ok = listeners >= 0
+    referrers, listeners = referrers[ok], listeners[ok]
+    ctx.totals.referrals_made += referrers.size
+    conv = rng.random(referrers.size) < w.referral_conversion
+    referrers, listeners = referrers[conv], listeners[conv]
+    # A listener referred twice the same day keeps the first referrer.
+    listeners, first = np.unique(listeners, return_index=True)
+    referrers = referrers[first]
+    p.aware[listeners, 0] = True
+    p.referred_by[listeners] = referrers
+    p.acquisition_source[listeners] = SOURCE_REFERRAL
+    ctx.totals.referrals_converted += listeners.size
+    ctx.programme.on_referral(ctx.day, referrers, listeners)

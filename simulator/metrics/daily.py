@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.engine.flows import net_margin
 from simulator.engine.state import ACTIVE, LAPSED, PROSPECT
 from simulator.kernels.census import census, group_census
 from simulator.mechanisms.word_of_mouth import nps_from_histogram
 
 if TYPE_CHECKING:
-    from simulator.engine.model import LoyaltyModel
+    from simulator.engine.context import DayContext
 
 QUANTILES = (5, 25, 50, 75, 95)
 # Satisfaction histogram: 0.01-wide bins on the 0-10 scale.
@@ -23,16 +24,17 @@ BREAKDOWN_EVERY = 7
 _EVERYONE = np.zeros(0, dtype=bool)
 
 
-def record(model: LoyaltyModel, d: int) -> None:
-    """Append day ``d``'s metrics to ``model.metrics``."""
-    p = model.pop
-    m = model.metrics
-    flows = getattr(model, "_day_flows", {}) if d > 0 else {}
+def record(ctx: DayContext) -> None:
+    """Append today's metrics to ``ctx.metrics`` (stage "census")."""
+    d = ctx.day
+    p = ctx.pop
+    m = ctx.metrics
+    flows = ctx.flows
     # One pass: counts by relationship and one histogram of S, which gives the mean,
     # the NPS and the quantiles of the day.
     by_rel, hist, s_total = census(p.alive, p.relationship, p.satisfaction, BINS)
     n_active = int(by_rel[ACTIVE])
-    noise = model.config.market.word_of_mouth.ltr_noise
+    noise = ctx.config.market.word_of_mouth.ltr_noise
     values: dict[str, float] = {
         "customers_active": n_active,
         "customers_prospect": int(by_rel[PROSPECT]),
@@ -58,55 +60,50 @@ def record(model: LoyaltyModel, d: int) -> None:
         "gross_margin",
         "acquisition_cost",
     ):
-        values[k] = float(flows.get(k, 0.0))
+        values[k] = float(getattr(flows, k))
     values["customers_lapsed"] = values["defected"] + values["left_category"]
-    cat = flows.get("category_purchases_active", 0.0)
+    cat = flows.category_purchases_active
     values["share_of_wallet"] = values["focal_visits"] / cat if cat else float("nan")
-    allcat = flows.get("category_purchases", 0.0)
+    allcat = flows.category_purchases
     values["market_share"] = values["focal_visits"] / allcat if allcat else float("nan")
-    values.update(model.programme.day_metrics(d) if hasattr(model.programme, "day_metrics") else {})
-    values.setdefault("programme_cost", 0.0)
-    values["service_cost"] = float(flows.get("service_cost", 0.0))
-    # Net margin: gross margin less programme, complaint-desk and acquisition costs.
-    values["net_margin"] = (
-        values["gross_margin"]
-        - values["programme_cost"]
-        - values["service_cost"]
-        - values["acquisition_cost"]
+    values.update(ctx.programme.day_metrics(d))
+    values["service_cost"] = float(flows.service_cost)
+    values["net_margin"] = net_margin(
+        values["gross_margin"],
+        values["programme_cost"],
+        values["service_cost"],
+        values["acquisition_cost"],
     )
-    desk = model.desk
-    values["complaint_queue"] = float(desk.queue_length)
-    closed = flows.get("closed", 0.0)
+    values["complaint_queue"] = float(ctx.desk.queue_length)
+    closed = flows.closed
     values["complaints_closed"] = closed
-    waited = flows.get("waited", 0.0)
-    values["complaint_wait_mean"] = flows.get("wait_sum", 0.0) / waited if waited else float("nan")
-    values["complaint_resolution_rate"] = (
-        flows.get("resolved", 0.0) / closed if closed else float("nan")
-    )
+    waited = flows.waited
+    values["complaint_wait_mean"] = flows.wait_sum / waited if waited else float("nan")
+    values["complaint_resolution_rate"] = flows.resolved / closed if closed else float("nan")
     values["wom_ratio"] = (
         values["wom_positive"] / values["wom_negative"] if values["wom_negative"] else float("nan")
     )
     m.add_many(d, values)
 
-    last = d == model.config.run.days
+    last = d == ctx.config.run.days
     if d % BREAKDOWN_EVERY == 0 or last:
-        _breakdowns(model, d)
+        _breakdowns(ctx, d)
 
 
-def _breakdowns(model: LoyaltyModel, d: int) -> None:
-    p = model.pop
-    labels = [s.name for s in model.config.market.segments]
+def _breakdowns(ctx: DayContext, d: int) -> None:
+    p = ctx.pop
+    labels = [s.name for s in ctx.config.market.segments]
     _, n_act, s_sum, rev = group_census(
         p.segment, _EVERYONE, p.alive, p.relationship, p.satisfaction, p.revenue, len(labels)
     )
-    m = model.metrics
+    m = ctx.metrics
     m.add_breakdown(d, "customers_active", n_act, labels)
     with np.errstate(invalid="ignore", divide="ignore"):
         m.add_breakdown(d, "satisfaction_mean", s_sum / n_act, labels)
     m.add_breakdown(d, "revenue_cumulative", rev, labels)
-    tiers = model.programme.tier_labels() if hasattr(model.programme, "tier_labels") else []
-    if tiers:
-        tier = p.extra["tier"]
+    tiers = ctx.programme.tier_labels()
+    tier = ctx.programme.tier_of()
+    if tiers and tier is not None:
         counts, n_t, s_t, _ = group_census(
             tier, p.member, p.alive, p.relationship, p.satisfaction, p.revenue, len(tiers)
         )

@@ -81,3 +81,21 @@ class MetricsRecorder:
                 "tier": pd.Series(self._tier, dtype="string"),
             }
         )
+
+    def snapshot(self) -> dict[str, list]:
+        """The rows so far, as plain lists (copies)."""
+        return {
+            "day": list(self._day),
+            "metric": list(self._metric),
+            "value": list(self._value),
+            "segment": list(self._segment),
+            "tier": list(self._tier),
+        }
+
+    def restore(self, data: dict[str, list]) -> None:
+        """The inverse of :meth:`snapshot`."""
+        self._day = list(data["day"])
+        self._metric = list(data["metric"])
+        self._value = list(data["value"])
+        self._segment = list(data["segment"])
+        self._tier = list(data["tier"])

@@ -284,6 +284,18 @@ class DeferredRevenueLedger:
             f"expected_redemption_rate={self._rate:g})"
         )
 
+    def state(self) -> dict[str, float]:
+        """The ledger as plain data (snapshots)."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    @classmethod
+    def from_state(cls, state: dict[str, float]) -> DeferredRevenueLedger:
+        """The inverse of :meth:`state`."""
+        ledger = cls()
+        for name, value in state.items():
+            setattr(ledger, name, value)
+        return ledger
+
     # ------------------------------------------------------------------ recording
 
     def record_sales(

@@ -71,3 +71,56 @@ def breakage_rate(redeemed: float, expired: float) -> float:
     """Share of settled points that lapsed: expired / (redeemed + expired)."""
     settled = redeemed + expired
     return expired / settled if settled > 0 else float("nan")
+
+
+# ------------------------------------------------------------------ the ledger in state
+
+
+def add_points(
+    buckets: np.ndarray,
+    balance: np.ndarray,
+    earned_total: np.ndarray,
+    bucket: int,
+    rows: np.ndarray,
+    earned: np.ndarray,
+) -> None:
+    """Book ``earned`` points of ``rows`` into ``bucket`` (in place)."""
+    buckets[rows, bucket] += earned.astype(np.int32)
+    balance[rows] += earned.astype(np.int32)
+    earned_total[rows] += earned.astype(np.int32)
+
+
+def expire_buckets(buckets: np.ndarray, balance: np.ndarray, col: int | slice) -> float:
+    """Lapse the points in bucket column(s) ``col`` (in place); returns the points lapsed."""
+    expired = buckets[:, col]
+    amount = expired.sum(axis=1) if expired.ndim == 2 else expired
+    has = np.flatnonzero(amount)
+    total = 0.0
+    if has.size:
+        balance[has] -= amount[has].astype(np.int32)
+        total = float(amount[has].sum())
+    buckets[:, col] = 0
+    return total
+
+
+def rebucket(
+    buckets: np.ndarray,
+    old_current: int,
+    old_period: int,
+    new_buckets: int,
+    new_current: int,
+    new_period: int,
+) -> np.ndarray:
+    """The same points in a new bucket layout, each bucket kept at its age.
+
+    When the expiry rule changes mid-run (a strategy drops expiry, say), points earned
+    k periods ago stay k periods old; points older than the new layout holds go into its
+    oldest bucket, which lapses at the next period boundary.
+    """
+    n, old_n = buckets.shape
+    out = np.zeros((n, new_buckets), dtype=buckets.dtype)
+    for b in range(old_n):
+        age_days = ((old_current - b) % old_n) * old_period
+        age = min(age_days // new_period, new_buckets - 1)
+        out[:, (new_current - age) % new_buckets] += buckets[:, b]
+    return out

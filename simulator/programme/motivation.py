@@ -1,23 +1,9 @@
-"""Purchase occasions on the BG/NBD base process (Fader, Hardie & Lee 2005).
-
-The daily chance of an occasion is ``1 - exp(-lambda * M)``, where ``M`` multiplies the
-base rate with the programme's motivational effects (section 3.1 of MODEL.md).
-"""
+"""What makes a member buy sooner: the goal gradient and tier points pressure
+(docs/model.md §3.1)."""
 
 from __future__ import annotations
 
 import numpy as np
-
-
-def occasion_probability(rate: np.ndarray, multiplier: np.ndarray | float = 1.0) -> np.ndarray:
-    """Daily probability of a purchase occasion for a Poisson rate ``rate`` per day.
-
-    References
-    ----------
-    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the
-    easy way: An alternative to the Pareto/NBD model. Marketing Science, 24(2), 275-284.
-    """
-    return -np.expm1(-rate * multiplier)
 
 
 def goal_gradient_multiplier(progress: np.ndarray, gamma: float) -> np.ndarray:

@@ -1,44 +1,27 @@
-"""Purchase occasions and store choice, fused (MODEL.md 3.1-3.2).
+"""Store choice, compiled (docs/model.md §3.2).
 
-Reference rules: :func:`simulator.mechanisms.purchase.occasion_probability`,
-:func:`simulator.mechanisms.choice.choose`, :func:`simulator.mechanisms.choice.update_habit`
-and :meth:`simulator.engine.model.LoyaltyModel._firm_utility`.
+Reference rules: :func:`simulator.mechanisms.choice.firm_utilities`,
+:func:`~simulator.mechanisms.choice.choose` and
+:func:`~simulator.mechanisms.choice.update_habit`.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
-from simulator.kernels import LAPSED_CODE, compact, jit, tenure_days
-from simulator.kernels.uniforms import counter_uniform
-
-# u / p is uniform on [0, 1) given u < p; capped below 1 as the reference does.
-_UC_MAX = np.float32(1 - 1e-7)
+from simulator.kernels import LAPSED_CODE, jit, tenure_days
 
 
-@jit
-def occasion_rows(key, prob, alive, entry_day, day, check_entry):
-    """Customers with a purchase occasion today, and the uniform that picks their store.
+class ChoiceWeights(NamedTuple):
+    """The scalar weights of the utility (``market.choice``)."""
 
-    Customer i's uniform u is its draw in the stream ``key``. Given an occasion
-    (``u < prob``), ``u / prob`` is again uniform on [0, 1): one draw per customer-day
-    serves both the occasion and the choice (and keeps luck aligned).
-    """
-    n = prob.shape[0]
-    flags = np.empty(n, np.uint8)
-    for i in range(n):
-        flags[i] = (counter_uniform(key, i) < prob[i]) & alive[i]
-    if check_entry:
-        for i in range(n):
-            flags[i] &= entry_day[i] < day
-    rows = compact(flags)
-    uc = np.empty(rows.shape[0], np.float32)
-    for r in range(rows.shape[0]):
-        i = rows[r]
-        uc[r] = min(counter_uniform(key, i) / prob[i], _UC_MAX)
-    return rows, uc
+    habit_weight: float
+    satisfaction_weight: float
+    wom_weight: float
+    procedural: float
 
 
 @jit
@@ -62,10 +45,7 @@ def firm_utilities(
     focal_financial,
     price_cut,
     conquest,
-    habit_weight,
-    satisfaction_weight,
-    wom_weight,
-    procedural,
+    weights,
 ):
     """(len(rows), J) firm utilities without constants (Guadagni & Little 1983).
 
@@ -73,7 +53,7 @@ def firm_utilities(
     focal firm at tenure t days. ``focal_extra`` (the programme's reward-rate term and
     utility bonus) and ``focal_financial`` (its financial switching cost) are per row,
     or empty when no programme runs; ``price_cut`` and ``conquest`` are (n, J), or
-    empty without offers.
+    empty without offers; ``weights`` are the scalar weights (:class:`ChoiceWeights`).
     """
     m = rows.shape[0]
     j = log_price.shape[0]
@@ -87,14 +67,15 @@ def firm_utilities(
         qw = np.float64(quality_weight[i])
         psi = psi_by_segment[segment[i]]
         for k in range(j):
-            v = qw * expectation[i, k] - beta * log_price[k] + habit_weight * habit[i, k]
+            v = qw * expectation[i, k] - beta * log_price[k] + weights.habit_weight * habit[i, k]
             if k > 0 and rival_rate[k] != 0.0:
                 v -= beta * math.log1p(-psi * rival_rate[k])
             if has_offers:
                 v -= beta * math.log1p(-np.float64(price_cut[i, k]))
                 v += conquest[i, k]
             out[r, k] = v
-        out[r, 0] += satisfaction_weight * (satisfaction[i] - 7.0) + wom_weight * wom[i]
+        w = weights
+        out[r, 0] += w.satisfaction_weight * (satisfaction[i] - 7.0) + w.wom_weight * wom[i]
         if has_programme:
             out[r, 0] += focal_extra[r]
         last = last_firm[i]
@@ -104,7 +85,7 @@ def firm_utilities(
                 sc += focal_financial[r]
             out[r, 0] += sc
         elif last > 0:
-            out[r, last] += procedural
+            out[r, last] += weights.procedural
     return out
 
 

@@ -1,4 +1,4 @@
-"""Daily transitions between relationship states, fused (MODEL.md 3.4-3.5, 3.7).
+"""Defection and win-back candidates and draws, compiled (docs/model.md §3.4-3.5).
 
 Reference rules: :func:`simulator.mechanisms.defection.defection_hazard`,
 :func:`~simulator.mechanisms.defection.perceived_satisfaction`,
@@ -9,11 +9,25 @@ Reference rules: :func:`simulator.mechanisms.defection.defection_hazard`,
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
-from simulator.kernels import ACTIVE_CODE, PROSPECT_CODE, compact, jit, tenure_days
+from simulator.kernels import ACTIVE_CODE, compact, jit, tenure_days
 from simulator.kernels.uniforms import counter_uniform
+
+
+class DefectionRates(NamedTuple):
+    """The scalar parameters of the defection hazard (``market.defection`` and more)."""
+
+    member_discount: float
+    h_min: float
+    h_max: float
+    k_s: float
+    s50: float
+    intensity: float
+    paradox_multiplier: float
+    referral_factor: float
 
 
 @jit
@@ -23,21 +37,6 @@ def status_rows(alive, relationship, code, stamp, day):
     flags = np.empty(n, np.uint8)
     for i in range(n):
         flags[i] = alive[i] & (relationship[i] == code) & (stamp[i] < day)
-    return compact(flags)
-
-
-@jit
-def unaware_prospects(alive, relationship, aware_focal, blocked_until, day):
-    """Prospects who do not know the focal firm and are not blocked by bad news."""
-    n = alive.shape[0]
-    flags = np.empty(n, np.uint8)
-    for i in range(n):
-        flags[i] = (
-            alive[i]
-            & (relationship[i] == PROSPECT_CODE)
-            & (not aware_focal[i])
-            & (blocked_until[i] < day)
-        )
     return compact(flags)
 
 
@@ -66,14 +65,7 @@ def defection_draws(
     retention_by_tenure,
     financial_factor,
     extra_hazard,
-    member_discount,
-    h_min,
-    h_max,
-    k_s,
-    s50,
-    intensity,
-    paradox_multiplier,
-    referral_factor,
+    rates,
 ):
     """Active customers who defect today: ``u < 1 - exp(-h)`` with h of MODEL.md 3.4,
     u being the customer's uniform in the transition stream ``key``.
@@ -81,8 +73,11 @@ def defection_draws(
     ``retention_by_tenure[t]`` is ``exp(-kappa SC)`` for the procedural and relational
     switching cost at tenure t days; ``financial_factor`` (``exp(-kappa SC_fin)`` of the
     programme) and ``extra_hazard`` (competitor conquest offers) are per row, or empty
-    when absent.
+    when absent; ``rates`` holds the scalar parameters (:class:`DefectionRates`).
     """
+    member_discount, h_min, h_max, k_s = rates.member_discount, rates.h_min, rates.h_max, rates.k_s
+    s50, intensity = rates.s50, rates.intensity
+    paradox_multiplier, referral_factor = rates.paradox_multiplier, rates.referral_factor
     m = rows.shape[0]
     has_financial = financial_factor.shape[0] > 0
     has_extra = extra_hazard.shape[0] > 0

@@ -1,0 +1,94 @@
+"""Changes to a running model: scheduled changes, strategies and trainers' levers
+(docs/model.md §5.3, §10).
+
+:func:`apply` validates one change against the live scenario (once: a change costs the
+same however many came before) and refuses keys that are fixed once a run starts
+(:mod:`simulator.config.levers`); :func:`reconfigure` then makes every changed key take
+effect, from that day on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simulator.config import levers
+from simulator.config.loading import SCHEDULE_ROOTS, apply_overrides, validate_tree
+from simulator.config.schema import Scenario
+from simulator.engine.initial import competitor_quality
+from simulator.errors import ScenarioError
+from simulator.programme import Programme
+from simulator.programme.null import PausedProgramme
+
+if TYPE_CHECKING:
+    from simulator.engine.model import LoyaltyModel
+
+
+def apply(model: LoyaltyModel, changes: dict[str, Any], *, label: str) -> None:
+    """Apply dotted-path ``changes`` to the live scenario, then make them take effect."""
+    old = model.ctx.config
+    before = old.model_dump(mode="python")
+    tree = apply_overrides(before, changes, source="change", roots=SCHEDULE_ROOTS)
+    new = validate_tree(tree, source="change")
+    fixed = levers.fixed_changes(before, new.model_dump(mode="python"))
+    if fixed:
+        path, why = fixed[0]
+        raise ScenarioError(
+            f"{path!r} cannot change mid-run: it {why}; keys that can: {levers.LIVE_SUMMARY}",
+            source="change",
+            path=path,
+        )
+    reconfigure(model, old, new)
+    model.ctx.log.events.append((model.day, label))
+
+
+def reconfigure(model: LoyaltyModel, old: Scenario, new: Scenario) -> None:
+    """Make the live scenario ``new`` take effect on a model that ran on ``old``."""
+    ctx = model.ctx
+    ctx.config = new
+    f = new.firm
+    focal = ctx.focal
+    focal.price, focal.quality = f.price, f.quality
+    focal.failure_rate, focal.failure_size = f.failure_rate, f.failure_size
+    for comp, spec in zip(ctx.competitors, new.market.competitors, strict=True):
+        comp.price = spec.price
+        comp.quality = competitor_quality(spec, f.quality)
+        comp.reward_rate = spec.reward_rate
+    desk = ctx.desk
+    desk.set_staff(f.desk.staff)
+    desk.mean_service = f.desk.mean_service_days
+    desk.service_level = f.desk.service_level_days
+    desk.base_success = new.market.complaints.base_success
+    weights = [s.quality_weight for s in new.market.segments]
+    if weights != [s.quality_weight for s in old.market.segments]:
+        ctx.pop.quality_weight[:] = np.array(weights, dtype=np.float32)[ctx.pop.segment]
+    _programme(model, old, new)
+    if ctx.network is None and (new.modules.word_of_mouth or new.modules.acquisition):
+        from simulator.engine.model import build_social_network
+
+        ctx.network = build_social_network(new, ctx.pop.n, ctx.streams)
+
+
+def _programme(model: LoyaltyModel, old: Scenario, new: Scenario) -> None:
+    """Introduce, pause, resume or change the programme."""
+    ctx = model.ctx
+    spec = new.firm.programme
+    running = ctx.programme.active
+    wanted = new.modules.programme and spec is not None
+    day = model.day
+    if wanted and not running:
+        paused = ctx.programme
+        if isinstance(paused, PausedProgramme):
+            ctx.programme = paused.inner
+            if spec != paused.inner.spec:
+                ctx.programme.reconfigure(spec)
+        else:
+            prog = Programme(ctx, spec)
+            ctx.programme = prog
+            prog.open(day)
+            prog.schedule(first_day=day)
+    elif running and not wanted:
+        ctx.programme = PausedProgramme(ctx.programme)
+    elif running and spec is not None and spec != old.firm.programme:
+        ctx.programme.reconfigure(spec)

@@ -1,0 +1,260 @@
+"""Stage "visits": what a purchase does, at the focal firm and at competitors
+(docs/model.md §3.3), and the day's purchase bookkeeping (§3.1-3.2).
+
+Satisfaction is a stock fed by disconfirmation of expectations: transaction
+satisfaction combines experienced quality with quality and price disconfirmation passed
+through the prospect-theory value function, so losses weigh about twice gains and
+sensitivity diminishes; cumulative satisfaction, expectations and the reference price
+adapt. A prospect's first focal purchase makes it an active customer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.engine.state import ACTIVE, PROSPECT, SOURCE_NAMES
+from simulator.kernels import visit as kernel
+from simulator.mechanisms import complaints
+
+if TYPE_CHECKING:
+    from simulator.engine.context import DayContext
+
+
+def value_function(
+    x: np.ndarray, loss_aversion: float = 2.25, curvature: float = 0.88
+) -> np.ndarray:
+    """Prospect-theory value: ``x**c`` for gains, ``-lambda * (-x)**c`` for losses.
+
+    References
+    ----------
+    Tversky, A., & Kahneman, D. (1992). Advances in prospect theory: Cumulative
+    representation of uncertainty. Journal of Risk and Uncertainty, 5(4), 297-323.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    mag = np.abs(x) ** curvature
+    return np.where(x >= 0, mag, -loss_aversion * mag)
+
+
+def experienced_quality(
+    base: float | np.ndarray,
+    match: np.ndarray,
+    uplift: np.ndarray | float,
+    noise: np.ndarray,
+    failed: np.ndarray,
+    failure_size: float,
+) -> np.ndarray:
+    """``q = Q_f + match + uplift + noise - failure_size * failed``.
+
+    The persistent ``match`` keeps customers apart: without it the stock S would
+    average the noise away and no one would sit in the defection or affection zones.
+    """
+    return base + match + uplift + noise - failure_size * failed
+
+
+def transaction_satisfaction(
+    quality: np.ndarray,
+    expectation: np.ndarray,
+    ref_price: np.ndarray,
+    price_paid: np.ndarray,
+    *,
+    b_quality: float = 0.5,
+    b_price: float = 0.3,
+    loss_aversion: float = 2.25,
+    curvature: float = 0.88,
+) -> np.ndarray:
+    """``s = clip(q + b_Q v(q - E) + b_P v(10 (ref - p)/ref), 0, 10)``.
+
+    References
+    ----------
+    Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of
+    satisfaction decisions. Journal of Marketing Research, 17(4), 460-469.
+    Anderson, E. W., & Sullivan, M. W. (1993). The antecedents and consequences of
+    customer satisfaction for firms. Marketing Science, 12(2), 125-143.
+    Mittal, V., Ross, W. T., & Baldasare, P. M. (1998). The asymmetric impact of negative
+    and positive attribute-level performance. Journal of Marketing, 62(1), 33-47.
+    """
+    d_q = quality - expectation
+    d_p = (ref_price - price_paid) / np.maximum(ref_price, 1e-9)
+    s = (
+        quality
+        + b_quality * value_function(d_q, loss_aversion, curvature)
+        + b_price * value_function(10.0 * d_p, loss_aversion, curvature)
+    )
+    return np.clip(s, 0.0, 10.0)
+
+
+def smooth(stock: np.ndarray, target: np.ndarray, weight: float) -> np.ndarray:
+    """Exponential smoothing ``stock + weight * (target - stock)``.
+
+    Used for cumulative satisfaction (weight omega), adaptive expectations (eta) and the
+    reference price (eta_P); Johnson, Anderson & Fornell (1995).
+    """
+    return stock + weight * (target - stock)
+
+
+# ------------------------------------------------------------------- the stage
+
+
+def run(ctx: DayContext) -> None:
+    """The day's purchases: focal visits, competitor visits, then the books."""
+    p = ctx.pop
+    d = ctx.day
+    j = p.n_firms
+    grouped, starts = kernel.group_by_option(ctx.occasion_rows, ctx.chosen, j + 1)
+    focal_purchase(ctx, grouped[starts[0] : starts[1]])
+    for k in range(1, j):
+        competitor_visit(ctx, grouped[starts[k] : starts[k + 1]], k)
+    buyers = grouped[: starts[j]]
+    firms = np.repeat(np.arange(j, dtype=np.int8), np.diff(starts[: j + 1]))
+    u = ctx.streams.uniforms("dropout", d, buyers)
+    # After the visits, so a prospect's first focal purchase counts as active.
+    active_purchases, lost = kernel.record_purchases(
+        buyers, firms, u, p.last_firm, p.purchases, p.relationship, p.dropout, p.alive
+    )
+    ctx.flows.category_purchases += buyers.size
+    ctx.flows.category_purchases_active += active_purchases
+    ctx.flows.left_category += lost
+
+
+def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = False) -> None:
+    """A visit to the focal firm (docs/model.md §3.3)."""
+    if rows.size == 0:
+        return
+    p = ctx.pop
+    c = ctx.config
+    d = ctx.day
+    sat = c.market.satisfaction
+    f = ctx.focal
+    prog = ctx.programme
+    rng = ctx.streams.get("visit", d)
+    segs = c.market.segments
+    shape = np.array([s.spend.p for s in segs])[p.segment[rows]]
+    basket = rng.gamma(shape, 1.0 / p.spend_scale[rows]) * f.price
+    discount = prog.discount(rows)
+    gross = basket * (1.0 - discount)
+    # Rewards redeemed on this visit pay for part of it; revenue is booked at list
+    # price and discounts and rewards are programme costs (no double counting).
+    reward_value, prog_cost = prog.visit(d, rows, basket, gross)
+
+    failed = rng.random(rows.size) < f.failure_rate
+    noise = c.firm.quality_sd * rng.standard_normal(rows.size)
+    s, s_before = kernel.focal_experience(
+        rows=rows,
+        noise=noise,
+        failed=failed,
+        uplift=_per_row(prog.quality_uplift(rows), rows.size),
+        discount=_per_row(discount, rows.size),
+        match=p.match,
+        expectation=p.expectation,
+        ref_price=p.ref_price,
+        satisfaction=p.satisfaction,
+        params=kernel.Experience(
+            quality=float(f.quality),
+            failure_size=float(f.failure_size),
+            price=float(f.price),
+            b_quality=float(sat.quality_disconfirmation),
+            b_price=float(sat.price_disconfirmation),
+            loss_aversion=float(sat.loss_aversion),
+            curvature=float(sat.curvature),
+            omega=float(sat.carryover),
+            eta=float(sat.expectation_learning),
+            eta_price=float(sat.reference_price_learning),
+            learn=bool(c.modules.satisfaction),
+        ),
+    )
+    if c.modules.complaints:
+        complaints.file(ctx, rows, s, s_before, failed, rng)
+    p.last_failure_day[rows[failed]] = d
+    _acquire(ctx, rows, trial_purchase)
+    margin = basket * c.firm.margin_rate - prog_cost
+    kernel.book_focal_visits(
+        rows,
+        basket,
+        margin,
+        ctx.discount(d),
+        d,
+        p.revenue,
+        p.value,
+        p.focal_visits,
+        p.first_focal_day,
+        p.last_focal_day,
+    )
+    revenue = float(basket.sum())
+    ctx.flows.revenue += revenue
+    ctx.flows.gross_margin += revenue * c.firm.margin_rate
+    ctx.flows.focal_visits += rows.size
+    if ctx.log.transactions is not None:
+        ctx.log.transactions.append(
+            (
+                rows.astype(np.int64),
+                np.full(rows.size, d, np.int32),
+                np.zeros(rows.size, np.int8),
+                basket.astype(np.float64),
+            )
+        )
+
+
+def _acquire(ctx: DayContext, rows: np.ndarray, trial_purchase: bool) -> None:
+    """A prospect's first focal purchase makes it an active customer (docs/model.md §3.7);
+    entrants' trial purchases are acquisitions of the cohort, not of the firm's spend."""
+    p = ctx.pop
+    d = ctx.day
+    new = rows[p.relationship[rows] != ACTIVE] if not trial_purchase else rows
+    new = new[p.relationship[new] == PROSPECT] if not trial_purchase else new
+    if new.size == 0:
+        return
+    p.relationship[new] = ACTIVE
+    p.active_since[new] = d
+    p.acquired_day[new] = d
+    p.ever_customer[new] = True
+    if trial_purchase:
+        return
+    cost = ctx.config.firm.acquisition_cost
+    p.value[new] -= cost * ctx.discount(d)
+    ctx.flows.acquisition_cost += cost * new.size
+    ctx.flows.acquired += new.size
+    src = p.acquisition_source[new]
+    t = ctx.totals
+    for code, name in SOURCE_NAMES.items():
+        attr = f"acquired_by_{name}"
+        setattr(t, attr, getattr(t, attr) + int((src == code).sum()))
+    ctx.programme.on_acquired(d, new)
+
+
+def competitor_visit(ctx: DayContext, rows: np.ndarray, k: int) -> None:
+    """A visit to competitor ``k`` updates the expectation of that firm."""
+    if rows.size == 0:
+        return
+    p = ctx.pop
+    c = ctx.config
+    d = ctx.day
+    rng = ctx.streams.get(f"competitor_visit_{k}", d)
+    noise = c.firm.quality_sd * rng.standard_normal(rows.size)
+    if c.modules.satisfaction:
+        kernel.rival_experience(
+            rows,
+            k,
+            ctx.firms[k].quality,
+            noise,
+            p.match,
+            p.expectation,
+            c.market.satisfaction.expectation_learning,
+        )
+    if ctx.log.transactions is not None:
+        shape = np.array([s.spend.p for s in c.market.segments])[p.segment[rows]]
+        spend = rng.gamma(shape, 1.0 / p.spend_scale[rows]) * ctx.firms[k].price
+        ctx.log.transactions.append(
+            (
+                rows.astype(np.int64),
+                np.full(rows.size, d, np.int32),
+                np.full(rows.size, k, np.int8),
+                spend,
+            )
+        )
+
+
+def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
+    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()

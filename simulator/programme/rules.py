@@ -1,0 +1,74 @@
+"""A programme's rules as arrays, derived once from its scenario section (docs/model.md §4).
+
+The schema holds a programme as readable data (a reward catalogue, a tier ladder); the
+daily stages want arrays indexed by reward or tier code. :class:`ProgrammeRules` is that
+view. It is rebuilt whenever a scheduled change or a strategy alters the programme, so
+every programme key read here takes effect mid-run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.config.schema import Programme as ProgrammeSpec
+from simulator.programme.points import bucket_layout
+
+BASE_TIER = "base"
+
+
+@dataclass(frozen=True, eq=False)
+class ProgrammeRules:
+    """Arrays of the reward catalogue and the tier ladder (level 0 = the base tier)."""
+
+    spec: ProgrammeSpec
+    thresholds: np.ndarray  # int64, ascending points of each reward
+    reward_value: np.ndarray  # value to the customer of each reward
+    reward_cost: np.ndarray  # cost to the firm of each reward
+    point_value: float  # face value of a point: the best value per point in the catalogue
+    n_buckets: int
+    period: int
+    tier_names: list[str]
+    tier_thresholds: np.ndarray
+    tier_discount: np.ndarray
+    tier_earn: np.ndarray
+    tier_uplift: np.ndarray
+    tier_service_cost: np.ndarray
+    tier_has_status: np.ndarray
+
+    @classmethod
+    def from_spec(cls, spec: ProgrammeSpec) -> ProgrammeRules:
+        """Derive the arrays of ``spec``."""
+        thresholds = np.array([r.points for r in spec.rewards], dtype=np.int64)
+        order = np.argsort(thresholds, kind="stable")
+        thresholds = thresholds[order]
+        reward_value = np.array([spec.rewards[i].value for i in order])
+        reward_cost = np.array([spec.rewards[i].value * spec.rewards[i].cost_ratio for i in order])
+        n_buckets, period = bucket_layout(spec.expiry.kind, spec.expiry.days)
+        levels = spec.tiers.levels
+        return cls(
+            spec=spec,
+            thresholds=thresholds,
+            reward_value=reward_value,
+            reward_cost=reward_cost,
+            point_value=float(np.max(reward_value / thresholds)),
+            n_buckets=n_buckets,
+            period=period,
+            tier_names=[BASE_TIER, *[t.name for t in levels]],
+            tier_thresholds=np.array([t.threshold for t in levels]),
+            tier_discount=np.array([0.0, *[t.discount for t in levels]]),
+            tier_earn=np.array([1.0, *[t.earn_multiplier for t in levels]]),
+            tier_uplift=np.array([0.0, *[t.quality_uplift for t in levels]]),
+            tier_service_cost=np.array([0.0, *[t.service_cost_per_visit for t in levels]]),
+            tier_has_status=np.array([False, *[t.status for t in levels]]),
+        )
+
+    @property
+    def has_tiers(self) -> bool:
+        """Whether the ladder has tiers above the base tier."""
+        return len(self.tier_names) > 1
+
+    def current_bucket(self, day: int) -> int:
+        """The bucket that points earned on ``day`` go into."""
+        return ((max(day, 1) - 1) // self.period) % self.n_buckets
