@@ -1,7 +1,7 @@
 """Stylized facts of MODEL.md section 9 that the engine must reproduce (1, 3).
 
 Facts 2 (asymmetry) and 7 (customer value arithmetic) are pure-function tests in
-test_mechanisms.py and test_clv.py.
+test_mechanisms.py and clv/test_value.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The social network: structure, sampling, shares and edge lists (MODEL.md 3.6, 3.7, 8)."""
+"""The social network: structure, sampling, shares and edge lists.
+
+docs/model.md §3.6, §3.7 and §8.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import simulator.market.network as network
+import simulator.market.network.sampling as sampling
 from simulator.market.network import (
     KINDS,
     build_network,
@@ -112,7 +115,7 @@ def test_tiny_populations_get_the_densest_graph_they_can_hold(kind, n):
 
 
 def test_memory_per_customer_stays_within_budget():
-    # MODEL.md 8: ~1 KB per customer in all, so the network gets <= 150 bytes.
+    # docs/model.md §8: ~1 KB per customer in all, so the network gets <= 150 bytes.
     net = build_network("watts_strogatz", 200_000, np.random.default_rng(1))
     assert memory_bytes(net) / net.n < 150
     assert memory_bytes(build_network("fully_mixed", 200_000, np.random.default_rng(1))) == 0
@@ -256,7 +259,7 @@ def test_random_non_flag_neighbour_does_not_depend_on_chunking(monkeypatch):
     eligible = np.random.default_rng(2).random(2000) < 0.2
     speakers = np.random.default_rng(3).integers(0, 2000, 5000)
     whole = random_non_flag_neighbour(net, speakers, eligible, np.random.default_rng(4))
-    monkeypatch.setattr(network, "_SLOT_CHUNK", 97)
+    monkeypatch.setattr(sampling, "_SLOT_CHUNK", 97)
     chunked = random_non_flag_neighbour(net, speakers, eligible, np.random.default_rng(4))
     assert np.array_equal(whole, chunked)
     assert (whole >= 0).mean() > 0.5
