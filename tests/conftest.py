@@ -64,3 +64,19 @@ def chromium() -> Path:
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium not installed (apt-get install -y chromium; CI installs it)")
     return CHROMIUM
+
+
+def stepped(name: str, days: int, *, strategy: str | None = None, edit=None, seed: int = 11):
+    """A 4,000-customer model of a shipped scenario, stepped ``days`` days."""
+    import copy
+
+    from simulator.experiment.run import build_model
+
+    mapping = small(load_yaml(SCENARIOS / f"{name}.yaml"), customers=4000, days=days + 5)
+    if edit is not None:
+        mapping = copy.deepcopy(mapping)
+        edit(mapping)
+    model, _ = build_model(mapping, strategy=strategy, seed=seed)
+    for _ in range(days):
+        model.step()
+    return model

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from simulator.config.loading import load_yaml, resolve, strategy_names
-from simulator.engine.model import LoyaltyModel
 from simulator.engine.state import ACTIVE
 from simulator.errors import RunError
 from simulator.experiment.run import build_model, run
