@@ -41,7 +41,11 @@ FIXED: tuple[tuple[str, str], ...] = (
     ("firm.programme.enrol_all_at_start", "acts when the programme opens"),
     ("firm.programme.tiers.initial_from_expected", "acts when the programme opens"),
     ("firm.programme.tiers.metric", "defines the qualifying amount being accrued"),
+    ("firm.programme.tiers.levels.*.name", "identifies a tier (add tiers, do not rename)"),
+    ("firm.programme.campaigns.*.name", "identifies a campaign (add campaigns, do not rename)"),
 )
+# Fixed only for entries that exist already: new entries may be added mid-run.
+RENAME_ONLY = ("firm.programme.tiers.levels.*.name", "firm.programme.campaigns.*.name")
 
 LIVE_SUMMARY = (
     "firm.* (but name, market_share, reputation), firm.programme (introduced or changed), "
@@ -80,16 +84,30 @@ def why_fixed(path: str) -> str | None:
     return None
 
 
-def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """Dotted paths whose value differs between two scenario trees."""
+def changed_paths(
+    before: dict[str, Any], after: dict[str, Any], *, set_only: bool = False
+) -> list[str]:
+    """Dotted paths whose value differs between two scenario trees (new entries are
+    changes from "missing" to a value). ``set_only`` ignores keys missing from
+    ``after`` (a raw override tree, before validation fills in defaults)."""
     a, b = flatten(before), flatten(after)
-    return [k for k in sorted(set(a) | set(b)) if a.get(k, _MISSING) != b.get(k, _MISSING)]
+    out = []
+    for k in sorted(set(a) | set(b)):
+        old, new = a.get(k, _MISSING), b.get(k, _MISSING)
+        if old == new or (set_only and new is _MISSING):
+            continue
+        if old is _MISSING and any(fnmatch.fnmatchcase(pattern_of(k), r) for r in RENAME_ONLY):
+            continue  # a new tier or campaign
+        out.append(k)
+    return out
 
 
 _MISSING = object()
 
 
-def fixed_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str]]:
+def fixed_changes(
+    before: dict[str, Any], after: dict[str, Any], *, set_only: bool = False
+) -> list[tuple[str, str]]:
     """The changed keys that cannot change mid-run, with the reason.
 
     A programme introduced mid-run (``firm.programme`` from none to a section) opens
@@ -99,11 +117,11 @@ def fixed_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[s
     out = []
     before_prog = before.get("firm", {}).get("programme")
     after_prog = after.get("firm", {}).get("programme")
-    if before_prog is not None and after_prog is None:
+    if before_prog is not None and after_prog is None and "programme" in after.get("firm", {}):
         return [("firm.programme", "cannot be removed mid-run; set modules.programme: false")]
     introduced = before_prog is None and after_prog is not None
     ignore = ("schedule", "strategies")
-    for path in changed_paths(before, after):
+    for path in changed_paths(before, after, set_only=set_only):
         if path.split(".")[0] in ignore:
             continue
         if introduced and path.startswith("firm.programme"):

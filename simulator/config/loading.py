@@ -24,6 +24,10 @@ from simulator.config.schema import Scenario
 from simulator.errors import ScenarioError
 
 __all__ = [
+    "check_schedule",
+    "refuse_fixed",
+    "validate",
+    "validate_tree",
     "load_yaml",
     "load_scenario",
     "resolve",
@@ -282,23 +286,39 @@ def check_schedule(scenario: Scenario, *, source: str = "<mapping>") -> None:
         change = scenario.schedule[i]
         try:
             trial = apply_overrides(current, change.set, source=source, roots=SCHEDULE_ROOTS)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.message, source=source, path=where) from None
+        # Fixed keys first: a share changed mid-run is refused for being fixed, not for
+        # no longer summing to 1.
+        refuse_fixed(current, trial, source=source, path=where, set_only=True)
+        try:
             after = Scenario.model_validate(trial).model_dump(
                 mode="python", exclude={"schedule", "strategies"}
             )
-        except ScenarioError as exc:
-            raise ScenarioError(exc.message, source=source, path=where) from None
         except ValidationError as exc:
             path, msg = _format_error(exc.errors()[0])
             raise ScenarioError(f"{path}: {msg}", source=source, path=where) from None
-        fixed = levers.fixed_changes(current, after)
-        if fixed:
-            key, why = fixed[0]
-            raise ScenarioError(
-                f"{key!r} cannot change mid-run: it {why}; keys that can: {levers.LIVE_SUMMARY}",
-                source=source,
-                path=where,
-            )
+        refuse_fixed(current, after, source=source, path=where)
         current = after
+
+
+def refuse_fixed(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    source: str,
+    path: str,
+    set_only: bool = False,
+) -> None:
+    """One line naming the first changed key that cannot change mid-run, if any."""
+    fixed = levers.fixed_changes(before, after, set_only=set_only)
+    if fixed:
+        key, why = fixed[0]
+        raise ScenarioError(
+            f"{key!r} cannot change mid-run: it {why}; keys that can: {levers.LIVE_SUMMARY}",
+            source=source,
+            path=path,
+        )
 
 
 def resolve(

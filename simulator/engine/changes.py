@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.config import levers
-from simulator.config.loading import SCHEDULE_ROOTS, apply_overrides, validate_tree
+from simulator.config.loading import SCHEDULE_ROOTS, apply_overrides, refuse_fixed, validate_tree
 from simulator.config.schema import Scenario
 from simulator.engine.initial import competitor_quality
-from simulator.errors import ScenarioError
 from simulator.programme import Programme
 from simulator.programme.null import PausedProgramme
 
@@ -28,19 +26,19 @@ if TYPE_CHECKING:
 def apply(model: LoyaltyModel, changes: dict[str, Any], *, label: str) -> None:
     """Apply dotted-path ``changes`` to the live scenario, then make them take effect."""
     old = model.ctx.config
-    before = old.model_dump(mode="python")
+    before = old.model_dump(mode="python", exclude={"schedule", "strategies"})
     tree = apply_overrides(before, changes, source="change", roots=SCHEDULE_ROOTS)
+    refuse_fixed(before, tree, source="change", path=", ".join(changes), set_only=True)
+    full = old.model_dump(mode="python", include={"schedule", "strategies"})
+    tree.update(full)
     new = validate_tree(tree, source="change")
-    fixed = levers.fixed_changes(before, new.model_dump(mode="python"))
-    if fixed:
-        path, why = fixed[0]
-        raise ScenarioError(
-            f"{path!r} cannot change mid-run: it {why}; keys that can: {levers.LIVE_SUMMARY}",
-            source="change",
-            path=path,
-        )
+    after = new.model_dump(mode="python", exclude={"schedule", "strategies"})
+    refuse_fixed(before, after, source="change", path=", ".join(changes))
+    # A change takes effect from the next day to be simulated: the day an event at
+    # d - 0.5 precedes, or the day after the last step.
+    model.ctx.day = model.next_day
     reconfigure(model, old, new)
-    model.ctx.log.events.append((model.day, label))
+    model.ctx.log.events.append((model.ctx.day, label))
 
 
 def reconfigure(model: LoyaltyModel, old: Scenario, new: Scenario) -> None:
@@ -76,7 +74,7 @@ def _programme(model: LoyaltyModel, old: Scenario, new: Scenario) -> None:
     spec = new.firm.programme
     running = ctx.programme.active
     wanted = new.modules.programme and spec is not None
-    day = model.day
+    day = ctx.day
     if wanted and not running:
         paused = ctx.programme
         if isinstance(paused, PausedProgramme):

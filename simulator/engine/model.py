@@ -144,6 +144,12 @@ class LoyaltyModel(mesa.Model):
         return math.ceil(self.time)
 
     @property
+    def next_day(self) -> int:
+        """The next day to be simulated: ``d`` for an event at ``d - 0.5``, and
+        ``d + 1`` between steps at ``time == d``."""
+        return math.floor(self.time) + 1
+
+    @property
     def config(self) -> Scenario:
         """The live scenario: scheduled changes and :meth:`apply_changes` replace it."""
         return self.ctx.config

@@ -8,10 +8,10 @@ import pytest
 
 from simulator.config.loading import load_yaml, resolve, strategy_names
 from simulator.engine.state import ACTIVE
-from simulator.errors import RunError
+from simulator.errors import RunError, ScenarioError
 from simulator.experiment.run import build_model, run
 
-from .conftest import shipped_scenarios, small
+from ..conftest import SCENARIOS, shipped_scenarios, small
 
 SUMMARY_KEYS = {
     "customers_active",
@@ -171,7 +171,7 @@ def test_cli_twice_gives_identical_metrics_bytes(tmp_path):
     import subprocess
     import sys
 
-    from .conftest import SCENARIOS
+    from ..conftest import SCENARIOS
 
     outs = []
     for k in (1, 2):
@@ -216,7 +216,7 @@ def test_cli_refuses_to_overwrite_a_run_directory(tmp_path):
     import subprocess
     import sys
 
-    from .conftest import SCENARIOS
+    from ..conftest import SCENARIOS
 
     out = tmp_path / "run"
     out.mkdir()
@@ -248,7 +248,7 @@ def test_readme_python_api_example_runs():
     import os
     import re
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     text = (ROOT / "README.md").read_text()
     block = re.search(r"## Python API.*?```python\n(.*?)```", text, re.S).group(1)
@@ -265,3 +265,71 @@ def test_readme_python_api_example_runs():
         exec(compile(block, "README.md", "exec"), {})
     finally:
         os.chdir(cwd)
+
+
+def test_customer_views_do_not_leak_agents(coffee):
+    model, _ = build_model(small(coffee, customers=500, days=5), seed=1)
+    agents = len(model.agents)
+    views = [model.customer(i % 50) for i in range(100)]
+    assert len(model.agents) == agents == len(model.firms)
+    assert views[0].satisfaction == float(model.pop.satisfaction[0])
+    views[1].satisfaction = 2.5
+    assert model.pop.satisfaction[1] == np.float32(2.5)
+    assert isinstance(views[2].expectation, dict)
+    with pytest.raises(IndexError):
+        model.customer(500)
+
+
+def test_each_scheduled_change_costs_one_validation(coffee, monkeypatch):
+    """Validating n scheduled changes, and firing them, costs O(n) scenario validations
+    (it used to re-validate every change at every change: cubic in n)."""
+    from pydantic import BaseModel
+
+    from simulator.config.schema import Scenario
+
+    calls = {"n": 0}
+    original = Scenario.model_validate.__func__
+
+    def counting(cls, *args, **kwargs):
+        calls["n"] += 1
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Scenario, "model_validate", classmethod(counting))
+    assert issubclass(Scenario, BaseModel)
+
+    def validations(n: int) -> int:
+        sc = small(coffee, customers=200, days=n + 2)
+        sc["schedule"] = [
+            {"day": d + 1, "set": {"firm.price": 1.0 + 0.001 * (d % 7)}} for d in range(n)
+        ]
+        calls["n"] = 0
+        model, _ = build_model(sc, seed=1)
+        for _ in range(n + 1):
+            model.step()
+        assert len(model.events_log) == n  # the BeanCo cut on day 182 is beyond
+        return calls["n"]
+
+    small_n, large_n = validations(30), validations(90)
+    assert large_n <= 3.5 * small_n  # linear in n (cubic would be 27 times)
+    assert large_n <= 4 * 90 + 20
+
+
+def test_a_scheduled_change_of_a_fixed_key_is_refused_up_front(coffee):
+    sc = small(coffee, customers=200, days=5)
+    sc["schedule"] = [{"day": 3, "set": {"market.segments.0.purchase.r": 3.0}}]
+    with pytest.raises(ScenarioError, match="'market.segments.0.purchase.r' cannot change"):
+        build_model(sc, seed=1)
+
+
+def test_changes_valid_alone_but_not_together_are_refused_up_front():
+    sc = small(load_yaml(SCENARIOS / "airline_tiers.yaml"), customers=200, days=5)
+    levels = "firm.programme.tiers.levels"
+    sc["schedule"] = [
+        {"day": 2, "set": {f"{levels}.gold.threshold": 3000}},  # above silver's 2500
+        {"day": 3, "set": {f"{levels}.silver.threshold": 4000}},  # below gold's 6000
+    ]
+    with pytest.raises(ScenarioError, match="strictly increasing") as err:
+        build_model(sc, seed=1)
+    assert err.value.path == "schedule -> 1 -> set"
+    sc["schedule"] = sc["schedule"][1:]
+    build_model(sc, seed=1)  # alone, each is fine
