@@ -88,10 +88,10 @@ def vectorised_report(model: LoyaltyModel) -> dict[str, float]:
     t = model.totals
     return {
         "days": float(model.day),
-        "focal_visits_per_customer_day": t["focal_visits"] / cd,
-        "category_purchases_per_customer_day": t["category_purchases"] / cd,
-        "defections_per_customer_day": t["defected"] / cd,
-        "left_category_per_customer_day": t["left_category"] / cd,
+        "focal_visits_per_customer_day": t.focal_visits / cd,
+        "category_purchases_per_customer_day": t.category_purchases / cd,
+        "defections_per_customer_day": t.defected / cd,
+        "left_category_per_customer_day": t.left_category / cd,
         "active_customers": float(active.sum()),
         "mean_satisfaction_active": float(p.satisfaction[active].mean()) if active.any() else 0.0,
     }

@@ -92,12 +92,12 @@ def test_fact_10_recovery_paradox_raises_satisfaction_not_repurchase():
             visitors[d] = (p.last_focal_day == d) & (
                 (p.last_failure_day < 0) | (p.last_failure_day < d - 180)
             )
-            if model.recoveries and model.recoveries[-1][0] == d:
-                after[d] = p.satisfaction[model.recoveries[-1][1]].copy()
+            if model.ctx.log.recoveries and model.ctx.log.recoveries[-1][0] == d:
+                after[d] = p.satisfaction[model.ctx.log.recoveries[-1][1]].copy()
         prev = p.satisfaction.copy()
     rate_bin = np.digitize(p.rate, np.quantile(p.rate, [0.33, 0.67]))
     before_s, after_s, kept, ctrl = [], [], [], []
-    for d, rows, s_before in model.recoveries:
+    for d, rows, s_before in model.ctx.log.recoveries:
         if d > 200:
             continue
         before_s.append(s_before)

@@ -103,7 +103,7 @@ def test_a_fork_that_changes_the_price_diverges_only_from_that_day():
     assert first_day == 51
     revenue = joined[(joined["metric"] == "revenue") & (joined["segment"] == "")]
     assert (revenue["day"] > 50).any()
-    assert (twin.events_log[-1]) == (50, "price up")
+    assert twin.events_log[-1] == (51, "price up")  # takes effect on the next day
 
 
 def test_forks_are_independent():
