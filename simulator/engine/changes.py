@@ -15,17 +15,21 @@ import numpy as np
 
 from simulator.config.loading import SCHEDULE_ROOTS, apply_overrides, refuse_fixed, validate_tree
 from simulator.config.schema import Scenario
-from simulator.engine.initial import competitor_quality
+from simulator.engine.initial import build_social_network, competitor_quality
 from simulator.programme import Programme
 from simulator.programme.null import PausedProgramme
 
 if TYPE_CHECKING:
-    from simulator.engine.model import LoyaltyModel
+    from simulator.engine.context import DayContext
 
 
-def apply(model: LoyaltyModel, changes: dict[str, Any], *, label: str) -> None:
-    """Apply dotted-path ``changes`` to the live scenario, then make them take effect."""
-    old = model.ctx.config
+def apply(ctx: DayContext, changes: dict[str, Any], *, day: int, label: str) -> None:
+    """Apply dotted-path ``changes`` to the live scenario from ``day`` on.
+
+    ``day`` is the next day to be simulated: the day an event at ``d - 0.5`` precedes,
+    or the day after the last step.
+    """
+    old = ctx.config
     before = old.model_dump(mode="python", exclude={"schedule", "strategies"})
     tree = apply_overrides(before, changes, source="change", roots=SCHEDULE_ROOTS)
     refuse_fixed(before, tree, source="change", path=", ".join(changes), set_only=True)
@@ -34,16 +38,13 @@ def apply(model: LoyaltyModel, changes: dict[str, Any], *, label: str) -> None:
     new = validate_tree(tree, source="change")
     after = new.model_dump(mode="python", exclude={"schedule", "strategies"})
     refuse_fixed(before, after, source="change", path=", ".join(changes))
-    # A change takes effect from the next day to be simulated: the day an event at
-    # d - 0.5 precedes, or the day after the last step.
-    model.ctx.day = model.next_day
-    reconfigure(model, old, new)
-    model.ctx.log.events.append((model.ctx.day, label))
+    ctx.day = day
+    reconfigure(ctx, old, new)
+    ctx.log.events.append((day, label))
 
 
-def reconfigure(model: LoyaltyModel, old: Scenario, new: Scenario) -> None:
+def reconfigure(ctx: DayContext, old: Scenario, new: Scenario) -> None:
     """Make the live scenario ``new`` take effect on a model that ran on ``old``."""
-    ctx = model.ctx
     ctx.config = new
     f = new.firm
     focal = ctx.focal
@@ -61,16 +62,13 @@ def reconfigure(model: LoyaltyModel, old: Scenario, new: Scenario) -> None:
     weights = [s.quality_weight for s in new.market.segments]
     if weights != [s.quality_weight for s in old.market.segments]:
         ctx.pop.quality_weight[:] = np.array(weights, dtype=np.float32)[ctx.pop.segment]
-    _programme(model, old, new)
+    _programme(ctx, old, new)
     if ctx.network is None and (new.modules.word_of_mouth or new.modules.acquisition):
-        from simulator.engine.model import build_social_network
-
         ctx.network = build_social_network(new, ctx.pop.n, ctx.streams)
 
 
-def _programme(model: LoyaltyModel, old: Scenario, new: Scenario) -> None:
+def _programme(ctx: DayContext, old: Scenario, new: Scenario) -> None:
     """Introduce, pause, resume or change the programme."""
-    ctx = model.ctx
     spec = new.firm.programme
     running = ctx.programme.active
     wanted = new.modules.programme and spec is not None

@@ -19,13 +19,12 @@ if TYPE_CHECKING:
     from simulator.config.schema import Scenario
     from simulator.engine.calendar import Calendar
     from simulator.engine.firms import Competitor, FocalFirm
+    from simulator.engine.interfaces import OffersLike, ProgrammeLike
     from simulator.engine.state import Population
     from simulator.engine.streams import Streams
     from simulator.market.desk import ComplaintDesk
     from simulator.market.network import SocialNetwork
-    from simulator.market.offers import MarketOffers
     from simulator.metrics.recorder import MetricsRecorder
-    from simulator.programme.facade import ProgrammeLike
 
 _EMPTY_ROWS = np.zeros(0, dtype=np.int64)
 
@@ -88,7 +87,7 @@ class DayContext:
     streams: Streams
     focal: FocalFirm
     competitors: list[Competitor]
-    offers: MarketOffers
+    offers: OffersLike
     desk: ComplaintDesk
     network: SocialNetwork | None
     programme: ProgrammeLike

@@ -8,15 +8,21 @@ customers up leaves nothing behind.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
 
-from simulator.engine.state import RELATIONSHIPS
+from simulator.engine.state import RELATIONSHIPS, Population
 
-if TYPE_CHECKING:
-    from simulator.engine.model import LoyaltyModel
+
+class HasCustomers(Protocol):
+    """A model whose customers are rows of columnar arrays."""
+
+    pop: Population
+    firms: list[mesa.Agent]
+
+    def customer_columns(self) -> dict[str, np.ndarray]: ...
 
 
 class CustomerView(mesa.Agent):
@@ -28,7 +34,7 @@ class CustomerView(mesa.Agent):
     from the firms' positive ids.
     """
 
-    def __init__(self, model: LoyaltyModel, row: int) -> None:
+    def __init__(self, model: HasCustomers, row: int) -> None:
         if not 0 <= row < model.pop.n:
             raise IndexError(f"customer row(={row}) must be in [0, {model.pop.n})")
         # Not mesa.Agent.__init__: that registers the agent with the model for good.

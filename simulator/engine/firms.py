@@ -1,4 +1,4 @@
-"""Firms as Mesa agents: the focal firm and its competitors (MODEL.md 2, 5.1).
+"""Firms as Mesa agents: the focal firm and its competitors (docs/model.md §2, §5.1).
 
 Firms are few, so they are ordinary :class:`mesa.Agent` objects; customers are rows
 of :class:`~simulator.engine.state.Population` arrays instead.
@@ -6,12 +6,7 @@ of :class:`~simulator.engine.state.Population` arrays instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
-
-if TYPE_CHECKING:
-    from simulator.engine.model import LoyaltyModel
 
 
 class Firm(mesa.Agent):
@@ -27,7 +22,7 @@ class Firm(mesa.Agent):
 
     def __init__(
         self,
-        model: LoyaltyModel,
+        model: mesa.Model,
         *,
         index: int,
         name: str,

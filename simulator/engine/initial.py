@@ -9,6 +9,8 @@ import numpy as np
 from simulator.config.schema import Competitor, Scenario
 from simulator.engine.state import ACTIVE, LAPSED, NEVER, PROSPECT, Population
 from simulator.engine.streams import Streams
+from simulator.errors import ScenarioError
+from simulator.market.network import SocialNetwork, build_network
 
 
 def _lognormal_cv(rng: np.random.Generator, mean: np.ndarray, cv: float) -> np.ndarray:
@@ -139,3 +141,26 @@ def competitor_quality(c: Competitor, focal_quality: float) -> float:
 def competitor_reputation(c: Competitor, focal_quality: float) -> float:
     """A competitor's reputation (prior expected quality): its own or its quality."""
     return c.reputation if c.reputation is not None else competitor_quality(c, focal_quality)
+
+
+def build_social_network(config: Scenario, n: int, streams: Streams) -> SocialNetwork | None:
+    """The social graph, if word-of-mouth or acquisition needs one (docs/model.md §3.6).
+
+    The ``network`` stream has no day: the graph is the same whenever it is built.
+    """
+    m = config.modules
+    if not (m.word_of_mouth or m.acquisition):
+        return None
+    net = config.market.network
+    try:
+        return build_network(
+            net.kind,
+            n,
+            streams.get("network"),
+            k=net.k,
+            rewire=net.rewire,
+            m=net.m,
+            edgelist_path=net.edgelist,
+        )
+    except ValueError as exc:
+        raise ScenarioError(str(exc), path="market -> network") from None

@@ -14,6 +14,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from simulator.config.schema import Scenario
 from simulator.engine import changes, snapshot
@@ -24,12 +25,16 @@ from simulator.engine.customer import CustomerView
 from simulator.engine.day import STAGES
 from simulator.engine.firms import Competitor, Firm, FocalFirm
 from simulator.engine.flows import RunTotals
-from simulator.engine.initial import competitor_quality, create_population
+from simulator.engine.initial import (
+    build_social_network,
+    competitor_quality,
+    create_population,
+)
 from simulator.engine.state import ACTIVE, Population
 from simulator.engine.streams import Streams
-from simulator.errors import ScenarioError
+from simulator.engine.transactions import transactions_frame
 from simulator.market.desk import ComplaintDesk
-from simulator.market.network import SocialNetwork, build_network
+from simulator.market.network import SocialNetwork
 from simulator.market.offers import MarketOffers
 from simulator.mechanisms.occasions import occasion_probability
 from simulator.metrics import daily
@@ -221,7 +226,8 @@ class LoyaltyModel(mesa.Model):
         Every key that can change mid-run takes effect (docs/model.md §5.3); any other
         key is refused with a :class:`~simulator.errors.ScenarioError`.
         """
-        changes.apply(self, changes_, label=label or ", ".join(changes_))
+        label = label or ", ".join(changes_)
+        changes.apply(self.ctx, changes_, day=self.next_day, label=label)
 
     # --------------------------------------------------------------- the day
 
@@ -240,7 +246,7 @@ class LoyaltyModel(mesa.Model):
         if action == "change":
             change = self.config.schedule[args[0]]
             label = change.label or ", ".join(change.set)
-            changes.apply(self, dict(change.set), label=label)
+            changes.apply(self.ctx, dict(change.set), day=self.day, label=label)
         elif action.startswith("programme."):
             self.programme.handle(action.removeprefix("programme."), *args)
         elif action.startswith("offer."):
@@ -266,36 +272,6 @@ class LoyaltyModel(mesa.Model):
 
     # ------------------------------------------------------------ outputs
 
-    def transactions(self) -> Any:
-        """The transaction log as a DataFrame (customer_id, day, date, firm, spend)."""
-        from simulator.io.output import transactions_frame
-
-        return transactions_frame(self)
-
-    @property
-    def _tx(self) -> list[tuple[np.ndarray, ...]]:
-        # The transaction log's parts (for simulator.io.output.transactions_frame).
-        return self.ctx.log.transactions or []
-
-
-def build_social_network(config: Scenario, n: int, streams: Streams) -> SocialNetwork | None:
-    """The social graph, if word-of-mouth or acquisition needs one (docs/model.md §3.6).
-
-    The ``network`` stream has no day: the graph is the same whenever it is built.
-    """
-    m = config.modules
-    if not (m.word_of_mouth or m.acquisition):
-        return None
-    net = config.market.network
-    try:
-        return build_network(
-            net.kind,
-            n,
-            streams.get("network"),
-            k=net.k,
-            rewire=net.rewire,
-            m=net.m,
-            edgelist_path=net.edgelist,
-        )
-    except ValueError as exc:
-        raise ScenarioError(str(exc), path="market -> network") from None
+    def transactions(self) -> pd.DataFrame:
+        """The transaction log as a DataFrame (customer_id, date, day, firm, spend)."""
+        return transactions_frame(self.ctx)

@@ -12,7 +12,7 @@ shared warm-up of an experiment and the trainer's twin worlds rest on this.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
@@ -21,7 +21,9 @@ from mesa.time import Priority, Schedule
 from mesa.time.events import EventGenerator
 
 from simulator.config.schema import Scenario
-from simulator.engine.context import MarketConstants, RunLog
+from simulator.engine.calendar import Calendar
+from simulator.engine.context import DayContext, MarketConstants, RunLog
+from simulator.engine.firms import Firm
 from simulator.engine.flows import RunTotals
 from simulator.engine.state import Population
 from simulator.engine.streams import Streams
@@ -30,14 +32,29 @@ from simulator.market.network import SocialNetwork
 from simulator.programme import Programme
 from simulator.programme.null import NoProgramme, PausedProgramme
 
-if TYPE_CHECKING:
-    from simulator.engine.model import LoyaltyModel
-
 FORMAT = 1
 _FIRM_FIELDS = ("price", "quality", "reward_rate", "failure_rate", "failure_size")
 
 
-def take(model: LoyaltyModel) -> dict[str, Any]:
+class Snapshotable(Protocol):
+    """What a snapshot reads and a restore rebuilds (the model, seen from here)."""
+
+    seed: int
+    time: float
+    steps: int
+    rng: np.random.Generator
+    ctx: DayContext
+    calendar: Calendar
+
+    @property
+    def firms(self) -> list[Firm]: ...
+
+    def _assemble(
+        self, config: Scenario, streams: Streams, pop: Population, record_transactions: bool
+    ) -> None: ...
+
+
+def take(model: Snapshotable) -> dict[str, Any]:
     """The model as plain data (arrays are copies: the model can run on)."""
     ctx = model.ctx
     prog = ctx.programme
@@ -78,9 +95,9 @@ def take(model: LoyaltyModel) -> dict[str, Any]:
     }
 
 
-def restore(
-    cls: type[LoyaltyModel], data: dict[str, Any], *, network: SocialNetwork | None = None
-) -> LoyaltyModel:
+def restore[M: Snapshotable](
+    cls: type[M], data: dict[str, Any], *, network: SocialNetwork | None = None
+) -> M:
     """A model that carries on exactly where the snapshot ``data`` left off.
 
     ``network`` may pass an existing (immutable) network to share instead of copying
@@ -89,7 +106,7 @@ def restore(
     if data.get("format") != FORMAT:
         raise ValueError(f"snapshot format {data.get('format')!r} is not {FORMAT}")
     model = cls.__new__(cls)
-    mesa.Model.__init__(model, rng=data["seed"])
+    mesa.Model.__init__(model, rng=data["seed"])  # type: ignore[arg-type]
     model.seed = data["seed"]
     model.rng.bit_generator.state = copy.deepcopy(data["rng"])
     config = Scenario.model_validate(data["config"])
@@ -139,7 +156,7 @@ def _programme(ctx: Any, config: Scenario, saved: dict[str, Any]) -> Any:
     return prog
 
 
-def _set_clock(model: LoyaltyModel, time: float, steps: int) -> None:
+def _set_clock(model: Any, time: float, steps: int) -> None:
     """Put the Mesa clock at ``time`` with the daily step next due at ``time + 1``.
 
     Mesa starts its step generator at 1.0 when a model is built; a restored model

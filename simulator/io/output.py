@@ -18,35 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from simulator.errors import OutputError
 
 if TYPE_CHECKING:
-    from simulator.engine.model import LoyaltyModel
     from simulator.experiment.run import RunResult
-
-
-def transactions_frame(model: LoyaltyModel) -> pd.DataFrame:
-    """Transaction log in the layout CLV libraries read: customer_id, date, firm, spend."""
-    names = np.array([f.name for f in model.firms])
-    if model._tx:
-        cust, day, firm, spend = (np.concatenate(a) for a in zip(*model._tx, strict=True))
-    else:
-        cust, day, firm, spend = (np.zeros(0, t) for t in (np.int64, np.int32, np.int8, float))
-    order = np.lexsort((firm, cust, day))
-    start = date.fromisoformat(model.config.run.start_date)
-    dates = pd.to_datetime(start) + pd.to_timedelta(day[order] - 1, unit="D")
-    return pd.DataFrame(
-        {
-            "customer_id": cust[order],
-            "date": dates,
-            "day": day[order],
-            "firm": pd.Categorical(names[firm[order]], categories=list(names)),
-            "spend": np.round(spend[order], 2),
-        }
-    )
 
 
 def default_run_dir(scenario: str, seed: int, root: str | Path = "results") -> Path:

@@ -18,8 +18,9 @@ from simulator.config.schema import Programme as ProgrammeSpec
 from simulator.engine.state import ACTIVE, NEVER
 from simulator.programme import campaigns as camp
 from simulator.programme import points as pts
+from simulator.programme import reporting
 from simulator.programme import tiers as tiers_mod
-from simulator.programme.accounting import COST_KEYS, Accounts, programme_cost
+from simulator.programme.accounting import Accounts
 from simulator.programme.campaigns import CampaignState
 from simulator.programme.events import ProgrammeEvents
 from simulator.programme.motivation import goal_gradient_multiplier, points_pressure_multiplier
@@ -28,9 +29,6 @@ from simulator.programme.state import ProgrammeState
 
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
-
-# The protocol both implementations follow (see simulator.programme.null).
-ProgrammeLike = Any
 
 
 class Programme(ProgrammeEvents):
@@ -89,7 +87,8 @@ class Programme(ProgrammeEvents):
         """Typical basket at today's focal price: E[spend] = p_GG / nu (Gamma-Gamma)."""
         return self._mean_spend[rows] * np.float32(self.ctx.focal.price)
 
-    def _members(self) -> np.ndarray:
+    def members(self) -> np.ndarray:
+        """Who is a member today (alive members)."""
         p = self.ctx.pop
         return p.member & p.alive
 
@@ -123,13 +122,13 @@ class Programme(ProgrammeEvents):
     def begin_day(self, day: int) -> None:
         """Refresh tier status values (Dreze & Nunes: status depends on tier sizes)."""
         if self.tier_labels():
-            self.ladder.refresh_status(self.rules, self._members())
+            self.ladder.refresh_status(self.rules, self.members())
 
     def rate_multiplier(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Members and their purchase-rate multiplier M: goal gradient and tier points
         pressure (docs/model.md §3.1). ``None`` when no one is a member."""
         p = self.ctx.pop
-        members = np.flatnonzero(self._members())
+        members = np.flatnonzero(self.members())
         if members.size == 0:
             return None
         st = self.state
@@ -316,7 +315,7 @@ class Programme(ProgrammeEvents):
 
     def end_day(self, day: int) -> float:
         """Running costs and the accounting of the day (docs/model.md §4.4); its cost."""
-        members = int(self._members().sum())
+        members = int(self.members().sum())
         running = self.spec.running_cost_per_day + self.spec.running_cost_per_member_day * members
         return self.accounts.end_day(running, 1.0 - self.expected_breakage())
 
@@ -355,35 +354,8 @@ class Programme(ProgrammeEvents):
 
     def day_metrics(self, day: int) -> dict[str, float]:
         """Programme metrics of the day (docs/model.md §7: points, accounting, tiers)."""
-        outstanding = float(self.state.points_balance.sum(dtype=np.int64))
-        liability = outstanding * self.rules.point_value * (1.0 - self.expected_breakage())
-        out = self.accounts.points_metrics(outstanding, liability)
-        out["members"] = float(self._members().sum())
-        out["programme_cost"] = programme_cost(self.accounts.flows)
-        for k in COST_KEYS:
-            out[f"programme_{k}"] = self.accounts.flows.get(k, 0.0)
-        return out
+        return reporting.day_metrics(self)
 
     def summary(self) -> dict[str, Any]:
         """Programme KPIs for ``summary.json``."""
-        out = self.accounts.summary()
-        t = self.accounts.totals
-        outstanding = int(self.state.points_balance.sum(dtype=np.int64))
-        out["points_outstanding"] = outstanding
-        out["points_liability"] = (
-            outstanding * self.rules.point_value * (1.0 - self.expected_breakage())
-        )
-        out["deferred_revenue"] = self.accounts.ledger.contract_liability
-        out["members"] = int(self._members().sum())
-        out["promotions"] = int(self.ladder.promotions)
-        out["demotions"] = int(self.ladder.demotions)
-        out["tier_reviews"] = self.ladder.reviews
-        out["campaigns"] = [c.report() for c in self.campaigns]
-        # Gross ROI: members' margin net of programme cost per unit of cost. It is not
-        # incremental; `compare` reports the incremental figure against a baseline.
-        cost = out["programme_cost"]
-        margin = t.get("member_revenue", 0.0) * self.ctx.config.firm.margin_rate
-        out["programme_roi"] = (margin - cost) / cost if cost > 0 else None
-        if self.tier_labels():
-            out["members_by_tier"] = self.ladder.members_by_tier(self.rules, self._members())
-        return out
+        return reporting.summary(self)
