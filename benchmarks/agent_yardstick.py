@@ -6,7 +6,7 @@ its own state as floats and lists, and the model's step activates them one by on
 :class:`simulator.engine.model.LoyaltyModel` (issue 6, target 2, in ``bench_vs_agents.py``);
 nothing in the package uses it.
 
-Only the core rules of MODEL.md 3.1-3.4 are here: the purchase occasion on the BG/NBD
+Only the core rules of docs/model.md §3.1-3.4 are here: the purchase occasion on the BG/NBD
 base rate, logit store choice over the known firms and "buy nowhere", the focal visit
 (spend, experienced quality with service failures, transaction satisfaction through the
 prospect-theory value function, cumulative satisfaction, expectation and reference-price
@@ -44,7 +44,7 @@ def prospect_value(x: float, loss_aversion: float, curvature: float) -> float:
 
 
 class Customer(mesa.Agent):
-    """One customer with its own attributes (MODEL.md 2), stepped once a day.
+    """One customer with its own attributes (docs/model.md §2), stepped once a day.
 
     Per-firm attributes are lists indexed like the vectorised model's columns: 0 is the
     focal firm, 1.. the competitors in scenario order.

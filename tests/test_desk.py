@@ -1,4 +1,4 @@
-"""The SimPy complaint desk, advanced in lock-step with the model's clock (MODEL.md 5.2)."""
+"""The SimPy complaint desk, advanced in lock-step with the model's clock (docs/model.md §5.2)."""
 
 from __future__ import annotations
 

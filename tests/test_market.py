@@ -1,4 +1,4 @@
-"""Market and social dynamics (MODEL.md 3.5-3.7, 5; facts 5, 6 and 10)."""
+"""Market and social dynamics (docs/model.md §3.5-3.7, 5; facts 5, 6 and 10)."""
 
 from __future__ import annotations
 

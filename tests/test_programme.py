@@ -1,4 +1,4 @@
-"""The loyalty programme: points accounting, breakage, goal gradient, tiers (MODEL.md 4, 9)."""
+"""The loyalty programme: points accounting, breakage, goal gradient, tiers (docs/model.md §4, 9)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .conftest import SCENARIOS
 
 
 def monthly_retail(**programme) -> dict:
-    """MODEL.md's monthly-retail preset (r = 2, alpha = 56 days) with a points programme."""
+    """docs/model.md's monthly-retail preset (r = 2, alpha = 56 days) with a points programme."""
     return {
         "name": "monthly_retail",
         "market": {

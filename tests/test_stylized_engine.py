@@ -1,4 +1,4 @@
-"""Stylized facts of MODEL.md section 9 that the engine must reproduce (1, 3).
+"""Stylized facts of docs/model.md §9 that the engine must reproduce (1, 3).
 
 Facts 2 (asymmetry) and 7 (customer value arithmetic) are pure-function tests in
 test_mechanisms.py and clv/test_value.py.

@@ -10,7 +10,7 @@ from simulator.config.base import Day, Score, Share, Strict
 
 
 class Desk(Strict):
-    """The complaint-handling desk (MODEL.md 5.2)."""
+    """The complaint-handling desk (docs/model.md §5.2)."""
 
     staff: int = Field(3, ge=0, le=10_000, description="Handlers on duty.")
     mean_service_days: float = Field(0.05, gt=0, le=365, description="Mean handling time, days.")
@@ -43,7 +43,7 @@ class Expiry(Strict):
 
 
 class Tier(Strict):
-    """One tier of the ladder (MODEL.md 4.2)."""
+    """One tier of the ladder (docs/model.md §4.2)."""
 
     name: str = Field(..., min_length=1, max_length=40, description="Tier name.")
     threshold: float = Field(..., ge=0, description="Qualifying amount over the window.")
@@ -90,7 +90,7 @@ class Tiers(Strict):
 
 
 class Campaign(Strict):
-    """A time-bound campaign (MODEL.md 4.3)."""
+    """A time-bound campaign (docs/model.md §4.3)."""
 
     name: str = Field(..., min_length=1, max_length=60, description="Campaign name (reports).")
     kind: Literal["bonus_points", "retention_offer", "winback_offer", "referral_reward"] = Field(
@@ -120,7 +120,7 @@ class Campaign(Strict):
 
 
 class Programme(Strict):
-    """The loyalty programme (MODEL.md 4)."""
+    """The loyalty programme (docs/model.md §4)."""
 
     enrol_probability: Share = Field(0.1, description="Chance to join on a focal visit [A].")
     enrol_all_at_start: bool = Field(False, description="Enrol every active customer on day 0.")

@@ -221,7 +221,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _format_error(err: dict[str, Any]) -> tuple[str, str]:
+def _format_error(err: Mapping[str, Any]) -> tuple[str, str]:
     loc = tuple(err.get("loc", ()))
     path = " -> ".join(str(p) for p in loc)
     kind = err.get("type", "")

@@ -72,7 +72,7 @@ class Segment(Strict):
 
 
 class Offer(Strict):
-    """A competitor's time-bound offer (MODEL.md 5.1): a price cut or a conquest bonus."""
+    """A competitor's time-bound offer (docs/model.md §5.1): a price cut or a conquest bonus."""
 
     name: str = Field(..., min_length=1, max_length=60, description="Offer name (reports).")
     kind: Literal["price_cut", "conquest"] = Field(..., description="Price cut or conquest bonus.")
@@ -120,7 +120,7 @@ class Reaction(Strict):
 
 
 class Competitor(Strict):
-    """A rival firm in the consideration set (MODEL.md 5.1)."""
+    """A rival firm in the consideration set (docs/model.md §5.1)."""
 
     name: str = Field(..., min_length=1, max_length=40, description="Competitor name.")
     market_share: Share = Field(

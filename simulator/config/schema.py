@@ -3,7 +3,7 @@
 Sections keep apart what we do not control (``market``), what we decide (``firm`` and
 ``strategies``), what happens when (``schedule``), which mechanisms run (``modules``)
 and the run constants (``run``), after the EMA Workbench's split of uncertainties,
-levers and constants. Defaults and their sources are those of ``MODEL.md`` section 8;
+levers and constants. Defaults and their sources are those of ``docs/model.md`` section 8;
 values marked [A] there are assumptions a scenario may change.
 
 ``loyalty-sim schema`` prints the JSON Schema generated from these models.
@@ -142,7 +142,7 @@ class Scenario(Strict):
     modules: Modules = Field(default_factory=Modules, description="Mechanism switches.")
     run: Run = Field(default_factory=Run, description="Run constants.")
     strategies: dict[str, dict[str, object]] = Field(
-        default_factory=lambda: {"status_quo": {}},
+        default_factory=lambda: {"status_quo": dict[str, object]()},
         description="Named variants: dotted key paths and the values they override.",
     )
 

@@ -74,11 +74,13 @@ def _programme(ctx: DayContext, old: Scenario, new: Scenario) -> None:
     wanted = new.modules.programme and spec is not None
     day = ctx.day
     if wanted and not running:
+        assert spec is not None
         paused = ctx.programme
         if isinstance(paused, PausedProgramme):
-            ctx.programme = paused.inner
-            if spec != paused.inner.spec:
-                ctx.programme.reconfigure(spec)
+            inner: Programme = paused.inner
+            ctx.programme = inner
+            if spec != inner.spec:
+                inner.reconfigure(spec)
         else:
             prog = Programme(ctx, spec)
             ctx.programme = prog
@@ -86,5 +88,5 @@ def _programme(ctx: DayContext, old: Scenario, new: Scenario) -> None:
             prog.schedule(first_day=day)
     elif running and not wanted:
         ctx.programme = PausedProgramme(ctx.programme)
-    elif running and spec is not None and spec != old.firm.programme:
+    elif isinstance(ctx.programme, Programme) and spec is not None and spec != old.firm.programme:
         ctx.programme.reconfigure(spec)

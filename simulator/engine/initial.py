@@ -20,7 +20,7 @@ def _lognormal_cv(rng: np.random.Generator, mean: np.ndarray, cv: float) -> np.n
 
 
 def create_population(scenario: Scenario, streams: Streams) -> Population:
-    """Draw the initial population from the scenario's segments (MODEL.md 2).
+    """Draw the initial population from the scenario's segments (docs/model.md §2).
 
     All draws come from the ``population`` substream, so every strategy of a scenario
     meets the same customers (common random numbers).
@@ -86,7 +86,7 @@ def create_population(scenario: Scenario, streams: Streams) -> Population:
     # repeat one (BG/NBD dropout applies); entrants make a trial purchase first.
     purchases = np.where(alive, 1, 0).astype(np.int32)
 
-    def days(value: int) -> np.ndarray:
+    def days(value: int | np.integer) -> np.ndarray:
         return np.full(n, value, dtype=np.int16)
 
     return Population(
@@ -134,7 +134,7 @@ def create_population(scenario: Scenario, streams: Streams) -> Population:
 
 
 def competitor_quality(c: Competitor, focal_quality: float) -> float:
-    """A competitor's quality: its own, or 0.2 below the focal firm's (MODEL.md 3.2)."""
+    """A competitor's quality: its own, or 0.2 below the focal firm's (docs/model.md §3.2)."""
     return c.quality if c.quality is not None else max(0.0, focal_quality - 0.2)
 
 

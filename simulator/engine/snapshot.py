@@ -106,7 +106,7 @@ def restore[M: Snapshotable](
     if data.get("format") != FORMAT:
         raise ValueError(f"snapshot format {data.get('format')!r} is not {FORMAT}")
     model = cls.__new__(cls)
-    mesa.Model.__init__(model, rng=data["seed"])  # type: ignore[arg-type]
+    mesa.Model.__init__(model, rng=data["seed"])
     model.seed = data["seed"]
     model.rng.bit_generator.state = copy.deepcopy(data["rng"])
     config = Scenario.model_validate(data["config"])

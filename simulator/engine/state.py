@@ -1,6 +1,6 @@
 """Customer state as columnar numpy arrays, one row per person in the market.
 
-Compact dtypes keep the whole state near 200 bytes per customer (MODEL.md 2: a budget
+Compact dtypes keep the whole state near 200 bytes per customer (docs/model.md §2: a budget
 of about 1 KB including the social network). Column 0 of per-firm arrays is the focal
 firm; columns 1.. are the competitors in scenario order.
 """

@@ -1,4 +1,4 @@
-"""The daily census behind the headline metrics (MODEL.md 7), in one pass."""
+"""The daily census behind the headline metrics (docs/model.md §7), in one pass."""
 
 from __future__ import annotations
 

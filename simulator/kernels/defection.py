@@ -67,7 +67,7 @@ def defection_draws(
     extra_hazard,
     rates,
 ):
-    """Active customers who defect today: ``u < 1 - exp(-h)`` with h of MODEL.md 3.4,
+    """Active customers who defect today: ``u < 1 - exp(-h)`` with h of docs/model.md §3.4,
     u being the customer's uniform in the transition stream ``key``.
 
     ``retention_by_tenure[t]`` is ``exp(-kappa SC)`` for the procedural and relational

@@ -9,6 +9,7 @@ randomness: every draw comes from a numpy generator passed in by the model.
 from __future__ import annotations
 
 import itertools
+import typing
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from heapq import heappush
@@ -29,7 +30,8 @@ class DeskEnvironment(simpy.Environment):
 
     def schedule_at(self, event: simpy.Event, at: float, priority: int = NORMAL) -> None:
         # SimPy's own Environment.schedule with the time given, not the delay.
-        heappush(self._queue, (at, priority, next(self._eid), event))
+        queue: list[Any] = self._queue
+        heappush(queue, (at, priority, next(self._eid), event))
 
 
 class At(simpy.Event):
@@ -201,6 +203,7 @@ class ComplaintDesk:
         self._finish(case)
 
     def _resume_service(self, case: _Case) -> Generator[simpy.Event, Any, None]:
+        assert case.end_at is not None
         yield At(self.env, case.end_at)
         self._finish(case)
 
@@ -217,7 +220,7 @@ class ComplaintDesk:
         del self._cases[case.key]
 
     def _lapsed(self, event: simpy.Event) -> None:
-        case, request = event.value
+        case, request = typing.cast(tuple[_Case, Any], event.value)
         if not request.processed:
             case.lapsed = True
             self._done.append(
@@ -333,6 +336,7 @@ class ComplaintDesk:
         return desk
 
     def _arrive(self, case: _Case) -> Generator[simpy.Event, Any, None]:
+        assert case.arrive_at is not None
         yield At(self.env, case.arrive_at)
         self._waiting += 1
         yield from self._queue(case, None)

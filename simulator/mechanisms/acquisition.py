@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 
 def awareness_hazard(
-    neighbour_share: np.ndarray, *, p_ext: float, q_int: float, advertising: float = 1.0
-) -> np.ndarray:
+    neighbour_share: np.ndarray | float, *, p_ext: float, q_int: float, advertising: float = 1.0
+) -> np.ndarray | float:
     """Daily hazard ``(p_ext * advertising + q_int * f) / 365``.
 
     ``f`` is the share of a prospect's neighbours who are active, recommending focal
@@ -60,7 +60,7 @@ def run(ctx: DayContext) -> None:
     h_top = awareness_hazard(1.0 if social else 0.0, **terms)
     maybe = u < hazard_to_probability(h_top) * (1.0 + 1e-6)
     rows, u = prospects[maybe], u[maybe]
-    if social:
+    if social and ctx.network is not None:
         f = neighbour_share_of(ctx.network, rows, lambda r: recommends(ctx, r))
     else:
         f = np.zeros(rows.size, dtype=np.float32)

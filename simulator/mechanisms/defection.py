@@ -80,7 +80,7 @@ def defection_hazard(
     return base * np.exp(-kappa * switching) * multiplier * referral_factor + extra
 
 
-def hazard_to_probability(h: np.ndarray) -> np.ndarray:
+def hazard_to_probability(h: np.ndarray | float) -> np.ndarray:
     """Daily event probability of a constant hazard ``h`` per day."""
     return -np.expm1(-h)
 

@@ -151,6 +151,7 @@ def spread(
     p = ctx.pop
     d = ctx.day
     w = ctx.config.market.word_of_mouth
+    assert ctx.network is not None
     listeners, strong = random_neighbour(ctx.network, speakers, rng)
     ok = listeners >= 0
     speakers, valence, listeners, strong = speakers[ok], valence[ok], listeners[ok], strong[ok]
@@ -193,6 +194,7 @@ def refer(ctx: DayContext, promoters: np.ndarray, rng: np.random.Generator) -> N
         return
     # The referred is a non-customer neighbour: a prospect not yet aware of the firm.
     eligible = (p.relationship == PROSPECT) & p.alive & ~p.aware[:, 0]
+    assert ctx.network is not None
     listeners = random_non_flag_neighbour(ctx.network, referrers, eligible, rng)
     ok = listeners >= 0
     referrers, listeners = referrers[ok], listeners[ok]

@@ -1,4 +1,4 @@
-"""What the model records each day (MODEL.md 7), kept apart from the step itself."""
+"""What the model records each day (docs/model.md §7), kept apart from the step itself."""
 
 from __future__ import annotations
 

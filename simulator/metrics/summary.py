@@ -1,4 +1,4 @@
-"""Final KPIs of a run (MODEL.md 7), computed from the model's state and its metrics."""
+"""Final KPIs of a run (docs/model.md §7), computed from the model's state and its metrics."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Campaign targeting (MODEL.md 4.3): who a campaign is aimed at and who it reaches."""
+"""Campaign targeting (docs/model.md §4.3): who a campaign is aimed at and who it reaches."""
 
 from __future__ import annotations
 

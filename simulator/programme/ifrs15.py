@@ -1,6 +1,6 @@
 """Deferred revenue for loyalty points under IFRS 15 (the contract liability).
 
-MODEL.md section 4.4: each sale's price is split by relative stand-alone selling price
+docs/model.md §4.4: each sale's price is split by relative stand-alone selling price
 between the goods and the points it earns, the points' stand-alone price reflecting the
 share of points expected to be redeemed; the points' share is deferred as a contract
 liability and released as revenue in proportion to redemptions over expected total

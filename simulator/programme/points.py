@@ -1,4 +1,4 @@
-"""Points: integer balances held in a small ring of buckets by earn period (MODEL.md 4.1).
+"""Points: integer balances held in a small ring of buckets by earn period (docs/model.md §4.1).
 
 Points are integers so that ``issued = redeemed + expired + outstanding`` holds exactly.
 A bucket holds the points earned in one period of ``period_days``; rolling expiry lapses

@@ -1,4 +1,4 @@
-"""Tier status and demotion (MODEL.md 4.2).
+"""Tier status and demotion (docs/model.md §4.2).
 
 Status falls as the share of members at or above a tier grows, and a tier below raises
 the status of the tiers above (Dreze & Nunes 2009); demotion hurts more than promotion
@@ -100,7 +100,7 @@ class TierLadder:
     def refresh_status(self, rules: ProgrammeRules, members: np.ndarray) -> None:
         """Status of each level from today's tier sizes (Dreze & Nunes 2009)."""
         counts = np.bincount(self.state.tier[members], minlength=len(rules.tier_names))
-        total = max(counts.sum(), 1)
+        total = max(int(counts.sum()), 1)
         at_or_above = np.cumsum(counts[::-1])[::-1] / total
         self.status = status_values(
             at_or_above,

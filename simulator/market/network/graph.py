@@ -81,18 +81,25 @@ class SocialNetwork:
         return self.n_nodes
 
     @property
+    def csr(self) -> sp.csr_array:
+        """The adjacency of a network that is not fully mixed."""
+        if self.adjacency is None:
+            raise ValueError("a fully mixed network stores no adjacency")
+        return self.adjacency
+
+    @property
     def degree(self) -> np.ndarray:
         """Number of neighbours of each customer (int32, computed on each call)."""
         if self.fully_mixed:
             return np.full(self.n_nodes, max(self.n_nodes - 1, 0), dtype=np.int32)
-        return np.diff(self.adjacency.indptr).astype(np.int32, copy=False)
+        return np.diff(self.csr.indptr).astype(np.int32, copy=False)
 
 
 def memory_bytes(net: SocialNetwork) -> int:
     """Bytes held by the network's arrays (0 when fully mixed)."""
     if net.fully_mixed:
         return 0
-    a = net.adjacency
+    a = net.csr
     return a.indptr.nbytes + a.indices.nbytes + a.data.nbytes + net.strong.nbytes
 
 
