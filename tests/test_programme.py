@@ -1,4 +1,4 @@
-"""The loyalty programme: points accounting, breakage, goal gradient, tiers (docs/model.md §4, 9)."""
+"""The loyalty programme: points, breakage, goal gradient, tiers (docs/model.md §4, §9)."""
 
 from __future__ import annotations
 
