@@ -27,7 +27,18 @@ class Reward(Strict):
 
     points: int = Field(500, ge=1, le=10_000_000, description="Points needed.")
     value: float = Field(5.0, gt=0, le=1e6, description="Value to the customer, currency.")
-    cost_ratio: float = Field(1.0, gt=0, le=5, description="Cost to the firm per unit of value.")
+    kind: Literal["free_item", "discount"] = Field(
+        "free_item",
+        description="free_item: something given, costing cost_ratio x value; discount: value "
+        "off the basket, a price cut the customer sees (docs/model.md §4.4).",
+    )
+    cost_ratio: float = Field(
+        1.0,
+        gt=0,
+        le=5,
+        description="Cost to the firm per unit of value of a free item (a discount costs its "
+        "value).",
+    )
 
 
 class Expiry(Strict):
@@ -137,6 +148,12 @@ class Programme(Strict):
     redeem_probability: Share = Field(0.8, description="Redeem on an eligible visit [A].")
     expiry: Expiry = Field(default_factory=Expiry, description="When points expire.")
     goal_gradient: float = Field(0.28, ge=0, le=5, description="gamma_g (Kivetz et al. 2006).")
+    goal_gradient_window_days: int = Field(
+        60,
+        ge=1,
+        le=3650,
+        description="The goal gradient acts on active members with a focal visit this recent [A].",
+    )
     points_pressure: float = Field(0.15, ge=0, le=5, description="Tier-pressure uplift [A].")
     rewarded_boost: float = Field(0.2, ge=0, le=5, description="Post-reward utility boost [A].")
     rewarded_half_life: float = Field(28.0, gt=0, le=3650, description="Its half-life, days.")
@@ -171,7 +188,22 @@ class Firm(Strict):
         0.05, description="phi_f: chance of a service failure per visit [A]."
     )
     failure_size: float = Field(3.0, ge=0, le=10, description="delta_fail: quality lost [A].")
-    margin_rate: Share = Field(0.3, description="Gross margin as a share of revenue.")
+    margin_rate: Share = Field(
+        0.3,
+        description="Gross margin as a share of revenue at the reference price (price index 1): "
+        "the unit cost of goods is (1 - margin_rate) x the basket at that price, whatever the "
+        "price.",
+    )
+    quality_unit_cost: float = Field(
+        0.0,
+        ge=0,
+        le=1e4,
+        description="Cost per visit of each quality point above reference_quality [A].",
+    )
+    reference_quality: Score | None = Field(
+        None,
+        description="Quality the cost of goods pays for; default the baseline's quality.",
+    )
     acquisition_cost: float = Field(
         20.0, ge=0, le=1e7, description="Cost booked per acquired customer."
     )

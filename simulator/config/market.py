@@ -197,15 +197,30 @@ class ChoiceParams(Strict):
         1.0, ge=0, le=5, description="SD of the persistent customer-firm quality match [A]."
     )
     expectation_sd: float = Field(
-        0.5, ge=0, le=5, description="SD of initial expectations around reputation [A]."
+        0.5,
+        ge=0,
+        le=5,
+        description="SD of a prospect's initial expectation of a firm around its reputation [A].",
+    )
+    known_expectation_sd: float = Field(
+        0.3,
+        ge=0,
+        le=5,
+        description="SD of the initial expectation of a firm a customer knows, around the "
+        "quality it experiences there (quality + match) [A].",
     )
 
 
 class SatisfactionParams(Strict):
     """Disconfirmation-based satisfaction (Oliver 1980; Anderson & Sullivan 1993)."""
 
-    initial_mean: Score = Field(7.5, description="Mean initial cumulative satisfaction S.")
-    initial_sd: float = Field(1.0, ge=0, le=5, description="SD of initial S.")
+    initial_sd: float = Field(
+        0.5,
+        ge=0,
+        le=5,
+        description="SD of initial S around the level the update rule settles at for the "
+        "quality the customer experiences [A].",
+    )
     quality_disconfirmation: float = Field(0.5, ge=0, le=5, description="b_Q [A].")
     price_disconfirmation: float = Field(0.3, ge=0, le=5, description="b_P [A].")
     loss_aversion: float = Field(2.25, ge=1, le=10, description="Tversky & Kahneman 1992.")
@@ -299,6 +314,23 @@ class NetworkParams(Strict):
     edgelist: str | None = Field(None, description="Path of an edge-list file (kind: edgelist).")
 
 
+class Entry(Strict):
+    """People entering the category over time (docs/model.md §3.7)."""
+
+    mode: Literal["replace_exits", "none"] = Field(
+        "replace_exits",
+        description="replace_exits: people enter at the rate the baseline loses to category "
+        "exits (stationary), plus growth_rate; none: a closed market (a CDNOW cohort).",
+    )
+    growth_rate: float = Field(
+        0.0,
+        ge=-0.5,
+        le=2.0,
+        description="Growth of the category per year, as a share of the people in it at the "
+        "start (0: stationary).",
+    )
+
+
 class AcquisitionParams(Strict):
     """Bass-style awareness (Bass 1969; Sultan, Farley & Lehmann 1990)."""
 
@@ -343,6 +375,7 @@ class Market(Strict):
     acquisition: AcquisitionParams = Field(
         default_factory=AcquisitionParams, description="Bass-style acquisition."
     )
+    entry: Entry = Field(default_factory=Entry, description="Entry into the category.")
 
     @model_validator(mode="after")
     def _shares(self) -> Market:

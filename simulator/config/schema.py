@@ -31,6 +31,7 @@ from simulator.config.market import (
     ComplaintParams,
     DefectionParams,
     Dropout,
+    Entry,
     Initial,
     Market,
     NetworkParams,
@@ -55,6 +56,7 @@ __all__ = [
     "DefectionParams",
     "Desk",
     "Dropout",
+    "Entry",
     "Expiry",
     "Firm",
     "Initial",
@@ -101,7 +103,16 @@ class Run(Strict):
 
     # Day stamps are int16 (a compact state); 25,000 days plus offsets of up to ten
     # years stay below 32,767.
-    days: int = Field(365, ge=1, le=MAX_DAYS, description="Days to simulate (at most ~68 years).")
+    days: int = Field(
+        365, ge=1, le=MAX_DAYS, description="Days reported, after the warm-up (at most ~68 years)."
+    )
+    warmup_days: int = Field(
+        365,
+        ge=0,
+        le=3650,
+        description="Days simulated first under the baseline (no strategy, no scheduled change) "
+        "and not reported: a strategy is an intervention on a running market (docs/model.md §10).",
+    )
     customers: int = Field(20_000, ge=1, le=20_000_000, description="People in the market.")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Seed of the run's generator.")
     discount_rate: float = Field(0.10, ge=0, le=1, description="Annual discount rate for CLV.")

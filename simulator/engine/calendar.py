@@ -74,6 +74,14 @@ class Calendar:
             self._pending.pop(id(e), None)
         return len(hits)
 
+    def cancel_all(self, action: str) -> int:
+        """Cancel every pending ``action``, whatever its arguments."""
+        hits = [e for e in self._pending.values() if e.action == action]
+        for e in hits:
+            e.event.cancel()
+            self._pending.pop(id(e), None)
+        return len(hits)
+
     def find(self, action: str) -> list[Entry]:
         """Pending entries of ``action``, in firing order."""
         return [e for e in self._ordered() if e.action == action]

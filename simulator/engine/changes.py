@@ -36,11 +36,36 @@ def apply(ctx: DayContext, changes: dict[str, Any], *, day: int, label: str) -> 
     full = old.model_dump(mode="python", include={"schedule", "strategies"})
     tree.update(full)
     new = validate_tree(tree, source="change")
-    after = new.model_dump(mode="python", exclude={"schedule", "strategies"})
-    refuse_fixed(before, after, source="change", path=", ".join(changes))
+    switch(ctx, new, day=day, label=label, path=", ".join(changes))
+
+
+def switch(ctx: DayContext, new: Scenario, *, day: int, label: str, path: str = "") -> None:
+    """Make the validated scenario ``new`` the live one from ``day`` on.
+
+    A strategy applied to a warmed-up market comes here with its whole scenario; a key
+    fixed at the start is refused, and a different schedule replaces the pending one.
+    """
+    old = ctx.config
+    exclude = {"schedule", "strategies"}
+    before = old.model_dump(mode="python", exclude=exclude)
+    after = new.model_dump(mode="python", exclude=exclude)
+    refuse_fixed(before, after, source="change", path=path)
     ctx.day = day
     reconfigure(ctx, old, new)
-    ctx.log.events.append((day, label))
+    if old.schedule != new.schedule:
+        ctx.calendar.cancel_all("change")
+        book_schedule(ctx, first_day=day)
+    ctx.log.events.append((day - ctx.report_start, label))
+
+
+def book_schedule(ctx: DayContext, *, first_day: int = 1) -> None:
+    """Put the live scenario's scheduled changes on the calendar: day ``d`` of the
+    reported window falls on ``report_start + d``, half a day before its customers."""
+    r = ctx.report_start
+    for i, change in enumerate(ctx.config.schedule):
+        day = r + max(change.day, 1)
+        if day >= first_day:
+            ctx.calendar.at(day - 0.5, "change", i)
 
 
 def reconfigure(ctx: DayContext, old: Scenario, new: Scenario) -> None:

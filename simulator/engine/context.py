@@ -97,6 +97,9 @@ class DayContext:
     log: RunLog
     calendar: Calendar
     day: int = 0
+    # Day 0 of the reported window (the end of the warm-up): scenario-dated actions
+    # fall on report_start + their day, and outputs count days from it (§10).
+    report_start: int = 0
     # today
     flows: DayFlows = field(default_factory=DayFlows)
     occasion_key: np.uint64 = np.uint64(0)
@@ -111,9 +114,15 @@ class DayContext:
         return [self.focal, *self.competitors]
 
     def discount(self, day: int | None = None) -> float:
-        """Discount factor of money on ``day`` (default today), at ``run.discount_rate``."""
-        d = self.day if day is None else day
+        """Discount factor of money on ``day`` (default today), at ``run.discount_rate``,
+        from the start of the reported window."""
+        d = (self.day if day is None else day) - self.report_start
         return float((1.0 + self.config.run.discount_rate) ** (-d / 365.0))
+
+    @property
+    def reported_day(self) -> int:
+        """Today counted from the start of the reported window (day 0)."""
+        return self.day - self.report_start
 
     def new_day(self, day: int) -> None:
         """Start ``day``: fresh flows and today's stream keys."""

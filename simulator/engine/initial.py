@@ -20,117 +20,200 @@ def _lognormal_cv(rng: np.random.Generator, mean: np.ndarray, cv: float) -> np.n
 
 
 def create_population(scenario: Scenario, streams: Streams) -> Population:
-    """Draw the initial population from the scenario's segments (docs/model.md §2).
+    """Draw the market's people from the scenario's segments (docs/model.md §2, §3.7).
 
-    All draws come from the ``population`` substream, so every strategy of a scenario
-    meets the same customers (common random numbers).
+    The people in the category at the start come from the ``population`` substream;
+    those who will enter it later, at the rate that replaces the baseline's expected
+    exits (plus any growth), from the ``entry`` substream. Both are fixed by the seed, so
+    every strategy meets the same customers and the same entrants (common random
+    numbers). An entrant's row waits, not alive, until its entry day.
     """
-    rng = streams.get("population")
     n = scenario.run.customers
-    market = scenario.market
-    comps = market.competitors
-    j = 1 + len(comps)
-    segs = market.segments
+    people = _draw_people(scenario, streams.get("population"), n, entrants=False)
+    rate = entry_rate(scenario, people)
+    horizon = scenario.run.warmup_days + scenario.run.days
+    rng = streams.get("entry")
+    counts = rng.poisson(rate, size=horizon) if rate > 0 else np.zeros(horizon, dtype=np.int64)
+    m = int(counts.sum())
+    if m:
+        later = _draw_people(scenario, rng, m, entrants=True)
+        later["entry_day"] = np.repeat(np.arange(1, horizon + 1), counts).astype(np.int16)
+        people = {k: np.concatenate([v, later[k]]) for k, v in people.items()}
+    total = n + m
+    j = people["match"].shape[1]
 
-    shares = np.array([s.share for s in segs])
-    segment = rng.choice(len(segs), size=n, p=shares / shares.sum()).astype(np.int16)
+    def days(value: int | np.integer) -> np.ndarray:
+        return np.full(total, value, dtype=np.int16)
 
-    def per_segment(getter: Callable[..., float]) -> np.ndarray:
-        return np.array([getter(s) for s in segs], dtype=np.float64)[segment]
-
-    r = per_segment(lambda s: s.purchase.r)
-    alpha = per_segment(lambda s: s.purchase.alpha)
-    rate = rng.gamma(r, 1.0 / alpha).astype(np.float32)
-    a = per_segment(lambda s: s.dropout.a)
-    b = per_segment(lambda s: s.dropout.b)
-    dropout = rng.beta(a, b).astype(np.float32)
-    q_gg = per_segment(lambda s: s.spend.q)
-    g_gg = per_segment(lambda s: s.spend.gamma)
-    spend_scale = rng.gamma(q_gg, 1.0 / g_gg).astype(np.float32)
-    price_sens = _lognormal_cv(rng, per_segment(lambda s: s.price_sensitivity), 0.3).astype(
-        np.float32
-    )
-    quality_weight = per_segment(lambda s: s.quality_weight).astype(np.float32)
-
-    firm = scenario.firm
-    focal_rep = firm.reputation if firm.reputation is not None else firm.quality
-    reps = [focal_rep] + [competitor_reputation(c, firm.quality) for c in comps]
-    match = (market.choice.match_sd * rng.standard_normal((n, j))).astype(np.float32)
-    expectation = (
-        np.asarray(reps)[None, :] + market.choice.expectation_sd * rng.standard_normal((n, j))
-    ).astype(np.float32)
-    np.clip(expectation, 0, 10, out=expectation)
-
-    aware = np.zeros((n, j), dtype=bool)
-    for k, c in enumerate(comps, start=1):
-        aware[:, k] = rng.random(n) < c.awareness
-
-    u = rng.random(n)
-    init = market.initial
-    relationship = np.full(n, PROSPECT, dtype=np.int8)
-    relationship[u < init.active] = ACTIVE
-    relationship[(u >= init.active) & (u < init.active + init.lapsed)] = LAPSED
-    aware[:, 0] = relationship == ACTIVE
-
-    sat = market.satisfaction
-    satisfaction = np.clip(
-        sat.initial_mean + sat.initial_sd * rng.standard_normal(n), 0, 10
-    ).astype(np.float32)
-
-    if init.entry_spread_days > 0:
-        entry_day = (1 + np.floor(rng.random(n) * init.entry_spread_days)).astype(np.int16)
-    else:
-        entry_day = np.zeros(n, dtype=np.int16)
-    alive = entry_day == 0
+    alive = people["entry_day"] == 0
+    relationship = people["relationship"]
     # Customers already in the market have a purchase history: their next purchase is a
     # repeat one (BG/NBD dropout applies); entrants make a trial purchase first.
     purchases = np.where(alive, 1, 0).astype(np.int32)
-
-    def days(value: int | np.integer) -> np.ndarray:
-        return np.full(n, value, dtype=np.int16)
-
     return Population(
-        n=n,
+        n=total,
         n_firms=j,
-        segment=segment,
+        segment=people["segment"],
         alive=alive,
-        entry_day=entry_day,
+        entry_day=people["entry_day"],
         relationship=relationship,
-        rate=rate,
-        dropout=dropout,
-        spend_scale=spend_scale,
-        price_sens=price_sens,
-        quality_weight=quality_weight,
-        match=match,
-        expectation=expectation,
-        habit=np.full((n, j), 1.0 / j, dtype=np.float32),
-        aware=aware,
-        last_firm=np.full(n, -1, dtype=np.int8),
-        satisfaction=satisfaction,
-        ref_price=np.full(n, firm.price, dtype=np.float32),
-        wom=np.zeros(n, dtype=np.float32),
+        rate=people["rate"],
+        dropout=people["dropout"],
+        spend_scale=people["spend_scale"],
+        price_sens=people["price_sens"],
+        quality_weight=people["quality_weight"],
+        match=people["match"],
+        expectation=people["expectation"],
+        habit=np.full((total, j), 1.0 / j, dtype=np.float32),
+        aware=people["aware"],
+        last_firm=np.full(total, -1, dtype=np.int8),
+        satisfaction=people["satisfaction"],
+        ref_price=np.full(total, scenario.firm.price, dtype=np.float32),
+        wom=np.zeros(total, dtype=np.float32),
         purchases=purchases,
-        focal_visits=np.zeros(n, dtype=np.int32),
+        focal_visits=np.zeros(total, dtype=np.int32),
         first_focal_day=days(NEVER),
         last_focal_day=days(NEVER),
-        active_since=np.where(relationship == ACTIVE, 0, NEVER).astype(np.int16),
+        active_since=people["active_since"],
         acquired_day=days(NEVER),
         lapsed_day=days(NEVER),
         last_failure_day=days(NEVER),
         hazard_boost_until=days(NEVER),
         negative_talk_until=days(NEVER),
         blocked_until=days(NEVER),
-        complaint_s=np.zeros(n, dtype=np.float32),
-        complaint_s_before=np.zeros(n, dtype=np.float32),
-        complaint_first=np.zeros(n, dtype=bool),
-        complaints=np.zeros(n, dtype=np.int16),
-        referred_by=np.full(n, -1, dtype=np.int32),
-        revenue=np.zeros(n, dtype=np.float32),
-        value=np.zeros(n, dtype=np.float64),
+        complaint_s=np.zeros(total, dtype=np.float32),
+        complaint_s_before=np.zeros(total, dtype=np.float32),
+        complaint_first=np.zeros(total, dtype=bool),
+        complaints=np.zeros(total, dtype=np.int16),
+        referred_by=np.full(total, -1, dtype=np.int32),
+        revenue=np.zeros(total, dtype=np.float32),
+        value=np.zeros(total, dtype=np.float64),
         ever_customer=(relationship == ACTIVE) & alive,
-        member=np.zeros(n, dtype=bool),
-        acquisition_source=np.zeros(n, dtype=np.int8),
+        member=np.zeros(total, dtype=bool),
+        acquisition_source=np.zeros(total, dtype=np.int8),
     )
+
+
+# Mean tenure of today's customers at the start [A]: about the inverse of a yearly
+# churn of a third, so that relational switching costs start near their steady state.
+MEAN_TENURE_DAYS = 1000.0
+MAX_TENURE_DAYS = 3650
+
+
+def _draw_people(
+    scenario: Scenario, rng: np.random.Generator, n: int, *, entrants: bool
+) -> dict[str, np.ndarray]:
+    """Per-person columns of ``n`` people drawn from the segments.
+
+    People in the market at the start are prospects, active or lapsed by the scenario's
+    shares; entrants are prospects. Someone who knows a firm expects what it
+    experiences there (quality + match); a prospect expects the firm's reputation. An
+    active or lapsed customer's satisfaction is the level the update rule settles at
+    for the quality it experiences (docs/model.md §2, v2): a run starts near its steady
+    state, and the warm-up removes what is left of the transient.
+    """
+    market = scenario.market
+    firm = scenario.firm
+    comps = market.competitors
+    j = 1 + len(comps)
+    segs = market.segments
+    shares = np.array([s.share for s in segs])
+    segment = rng.choice(len(segs), size=n, p=shares / shares.sum()).astype(np.int16)
+
+    def per_segment(getter: Callable[..., float]) -> np.ndarray:
+        return np.array([getter(s) for s in segs], dtype=np.float64)[segment]
+
+    rate = rng.gamma(per_segment(lambda s: s.purchase.r), 1.0 / per_segment(lambda s: s.purchase.alpha))
+    dropout = rng.beta(per_segment(lambda s: s.dropout.a), per_segment(lambda s: s.dropout.b))
+    spend_scale = rng.gamma(per_segment(lambda s: s.spend.q), 1.0 / per_segment(lambda s: s.spend.gamma))
+    price_sens = _lognormal_cv(rng, per_segment(lambda s: s.price_sensitivity), 0.3)
+    quality_weight = per_segment(lambda s: s.quality_weight)
+    ch = market.choice
+    match = ch.match_sd * rng.standard_normal((n, j))
+
+    relationship = np.full(n, PROSPECT, dtype=np.int8)
+    entry_day = np.zeros(n, dtype=np.int16)
+    if not entrants:
+        u = rng.random(n)
+        init = market.initial
+        relationship[u < init.active] = ACTIVE
+        relationship[(u >= init.active) & (u < init.active + init.lapsed)] = LAPSED
+        if init.entry_spread_days > 0:
+            entry_day = (1 + np.floor(rng.random(n) * init.entry_spread_days)).astype(np.int16)
+    aware = np.zeros((n, j), dtype=bool)
+    aware[:, 0] = relationship == ACTIVE
+    for k, c in enumerate(comps, start=1):
+        aware[:, k] = rng.random(n) < c.awareness
+
+    quality = np.array([firm.quality] + [competitor_quality(c, firm.quality) for c in comps])
+    focal_rep = firm.reputation if firm.reputation is not None else firm.quality
+    reps = np.array([focal_rep] + [competitor_reputation(c, firm.quality) for c in comps])
+    knows = aware.copy()
+    knows[:, 0] = relationship != PROSPECT
+    experienced = quality[None, :] + match
+    expectation = np.where(
+        knows,
+        experienced + ch.known_expectation_sd * rng.standard_normal((n, j)),
+        reps[None, :] + ch.expectation_sd * rng.standard_normal((n, j)),
+    )
+    np.clip(expectation, 0, 10, out=expectation)
+
+    settled = settled_satisfaction_curve(scenario)
+    level = np.where(knows[:, 0], experienced[:, 0], expectation[:, 0])
+    sat = market.satisfaction
+    satisfaction = np.clip(
+        np.interp(level, *settled) + sat.initial_sd * rng.standard_normal(n), 0, 10
+    )
+    tenure = np.minimum(rng.exponential(MEAN_TENURE_DAYS, n), MAX_TENURE_DAYS).astype(np.int64)
+    active_since = np.where(relationship == ACTIVE, -tenure, NEVER).astype(np.int16)
+    return {
+        "segment": segment,
+        "rate": rate.astype(np.float32),
+        "dropout": dropout.astype(np.float32),
+        "spend_scale": spend_scale.astype(np.float32),
+        "price_sens": price_sens.astype(np.float32),
+        "quality_weight": quality_weight.astype(np.float32),
+        "match": match.astype(np.float32),
+        "relationship": relationship,
+        "entry_day": entry_day,
+        "aware": aware,
+        "expectation": expectation.astype(np.float32),
+        "satisfaction": satisfaction.astype(np.float32),
+        "active_since": active_since,
+    }
+
+
+def entry_rate(scenario: Scenario, people: dict[str, np.ndarray]) -> float:
+    """Entrants per day: the baseline's expected category exits, plus growth (§3.7).
+
+    A customer alive with a purchase history leaves the category after a repeat purchase
+    with probability p (BG/NBD); a day's expected exits are the sum over them of the
+    chance of a purchase times p. The rate is fixed once, from the market at the start.
+    """
+    entry = scenario.market.entry
+    if entry.mode == "none":
+        return 0.0
+    alive = people["entry_day"] == 0
+    occasion = -np.expm1(-people["rate"][alive].astype(np.float64))
+    buys = 1.0 - scenario.market.choice.skip_share
+    exits = float((occasion * buys * people["dropout"][alive]).sum())
+    growth = entry.growth_rate * scenario.run.customers / 365.0
+    return max(exits + growth, 0.0)
+
+
+def settled_satisfaction_curve(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """(experienced quality, settled S): where S settles for a customer who keeps
+    visiting a firm whose quality it experiences at that mean (docs/model.md §2, §3.3).
+
+    The update rule of §3.3 is run for many visits on a grid of mean experienced
+    quality, with the scenario's noise, failures, loss aversion and learning rates; S
+    averaged after a burn-in is the settled level (about 0.6 below the mean experienced
+    quality at the defaults, because losses weigh more than gains). The grid's noise is
+    fixed (seed 0): the curve is a property of the parameters, not of a run.
+    """
+    from simulator.mechanisms.visit import settled_satisfaction
+
+    return settled_satisfaction(scenario)
 
 
 def competitor_quality(c: Competitor, focal_quality: float) -> float:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.config.schema import Scenario
-from simulator.engine import changes, snapshot
+from simulator.engine import changes, snapshot, window
 from simulator.engine.calendar import Calendar
 from simulator.engine.calibration import choice_constants
 from simulator.engine.context import DayContext, MarketConstants, RunLog
@@ -66,6 +66,7 @@ class LoyaltyModel(mesa.Model):
         pop = create_population(config, streams)
         self._assemble(config, streams, pop, record_transactions)
         ctx = self.ctx
+        ctx.report_start = config.run.warmup_days
         ctx.network = build_social_network(config, pop.n, streams)
         ctx.programme.open(0)
         self.offers = ctx.offers
@@ -73,8 +74,7 @@ class LoyaltyModel(mesa.Model):
         # Placeholder constants until calibrated (the utilities do not read them).
         ctx.constants = MarketConstants(np.zeros(pop.n_firms), base, bool(pop.entry_day.any()))
         ctx.constants.asc = choice_constants(ctx)
-        for i, change in enumerate(config.schedule):
-            self.calendar.at(max(change.day, 1) - 0.5, "change", i)
+        changes.book_schedule(ctx)
         ctx.programme.schedule()
         ctx.offers.schedule()
         # The retention cohort: active customers at the start, or at their entry for
@@ -219,6 +219,19 @@ class LoyaltyModel(mesa.Model):
     def discount(self, d: int) -> float:
         """Discount factor of money on day ``d``."""
         return self.ctx.discount(d)
+
+    def begin_report(self, config: Scenario | None = None, *, label: str = "") -> None:
+        """Start the reported window: the end of the warm-up (docs/model.md §10).
+
+        After a warm-up, every counter, ledger total and metric is reset and day 0 is
+        recorded; then ``config`` (a strategy's whole scenario), if given, is applied
+        to the running market from day 1, as a change that customers feel. Without a
+        warm-up, nothing is reset.
+        """
+        if self.time > 0:
+            window.reset(self.ctx)
+        if config is not None and config != self.config:
+            changes.switch(self.ctx, config, day=self.next_day, label=label or "strategy")
 
     def apply_changes(self, changes_: dict[str, Any], *, label: str = "") -> None:
         """Apply dotted-path changes to the live scenario from today on.

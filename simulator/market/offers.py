@@ -52,9 +52,10 @@ class MarketOffers:
     def schedule(self) -> None:
         """Put every offer's start and end on the calendar."""
         cal = self.ctx.calendar
+        r = self.ctx.report_start  # offer days are days of the reported window (§10)
         for i, st in enumerate(self.offers):
-            cal.at(max(st.spec.start, 1) - 0.5, "offer.start", i)
-            cal.at(st.spec.end + 0.5, "offer.end", i)
+            cal.at(r + max(st.spec.start, 1) - 0.5, "offer.start", i)
+            cal.at(r + st.spec.end + 0.5, "offer.end", i)
 
     def handle(self, action: str, index: int) -> None:
         """Run ``offer.start`` or ``offer.end`` for offer ``index``."""
@@ -97,13 +98,14 @@ class MarketOffers:
         st.reached = np.flatnonzero(camp.reached(mask, spec.reach, u))
         st.running = True
         self._rebuild()
-        ctx.log.events.append((ctx.day, f"{ctx.firms[st.firm].name}: {spec.name} starts"))
+        ctx.log.events.append((ctx.reported_day, f"{ctx.firms[st.firm].name}: {spec.name} starts"))
 
     def _end(self, st: OfferState) -> None:
         st.running = False
         self._rebuild()
         ctx = self.ctx
-        ctx.log.events.append((ctx.day, f"{ctx.firms[st.firm].name}: {st.spec.name} ends"))
+        name = f"{ctx.firms[st.firm].name}: {st.spec.name} ends"
+        ctx.log.events.append((ctx.reported_day, name))
 
     def _rebuild(self) -> None:
         """Recompute the per-customer offer arrays from the running offers."""

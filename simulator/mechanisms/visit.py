@@ -10,6 +10,7 @@ adapt. A prospect's first focal purchase makes it an active customer.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,6 +20,7 @@ from simulator.kernels import visit as kernel
 from simulator.mechanisms import complaints
 
 if TYPE_CHECKING:
+    from simulator.config.schema import Scenario
     from simulator.engine.context import DayContext
 
 
@@ -258,3 +260,74 @@ def competitor_visit(ctx: DayContext, rows: np.ndarray, k: int) -> None:
 def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
     """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
     return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
+
+
+# ------------------------------------------------------------- the steady state
+
+
+def settled_satisfaction(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Where cumulative S settles for each mean experienced quality (docs/model.md §2).
+
+    Runs the update rules above (experienced quality with noise and failures,
+    transaction satisfaction, adaptive expectation, S as a stock) for ``visits`` visits
+    on ``paths`` customers at each grid point of mean experienced quality from 0 to 12
+    and returns the grid and S averaged after ``burn_in`` visits. The noise is fixed
+    (seed 0), so the curve depends on the parameters only.
+    """
+    f = scenario.firm
+    sat = scenario.market.satisfaction
+    return _settled(
+        f.quality_sd,
+        f.failure_rate,
+        f.failure_size,
+        sat.quality_disconfirmation,
+        sat.price_disconfirmation,
+        sat.loss_aversion,
+        sat.curvature,
+        sat.carryover,
+        sat.expectation_learning,
+    )
+
+
+@lru_cache(maxsize=16)
+def _settled(
+    quality_sd: float,
+    failure_rate: float,
+    failure_size: float,
+    b_quality: float,
+    b_price: float,
+    loss_aversion: float,
+    curvature: float,
+    omega: float,
+    eta: float,
+    visits: int = 300,
+    burn_in: int = 100,
+    paths: int = 32,
+) -> tuple[np.ndarray, np.ndarray]:
+    grid = np.round(np.arange(0.0, 12.0001, 0.05), 2)
+    rng = np.random.default_rng(0)
+    mu = np.repeat(grid, paths)
+    e = mu.copy()
+    s_stock = np.clip(mu, 0.0, 10.0)
+    total = np.zeros_like(mu)
+    for t in range(visits):
+        failed = rng.random(mu.size) < failure_rate
+        noise = quality_sd * rng.standard_normal(mu.size)
+        q = experienced_quality(mu, 0.0, 0.0, noise, failed, failure_size)
+        s = transaction_satisfaction(
+            q,
+            e,
+            np.ones_like(mu),
+            np.ones_like(mu),
+            b_quality=b_quality,
+            b_price=b_price,
+            loss_aversion=loss_aversion,
+            curvature=curvature,
+        )
+        s_stock = smooth(s_stock, s, omega)
+        e = np.clip(smooth(e, q, eta), 0.0, 10.0)
+        if t >= burn_in:
+            total += s_stock
+    settled = (total / (visits - burn_in)).reshape(grid.size, paths).mean(axis=1)
+    grid.flags.writeable = settled.flags.writeable = False  # cached: shared
+    return grid, settled

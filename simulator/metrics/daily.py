@@ -25,8 +25,8 @@ _EVERYONE = np.zeros(0, dtype=bool)
 
 
 def record(ctx: DayContext) -> None:
-    """Append today's metrics to ``ctx.metrics`` (stage "census")."""
-    d = ctx.day
+    """Append today's metrics to ``ctx.metrics`` (stage "census"), by reported day."""
+    d = ctx.reported_day
     p = ctx.pop
     m = ctx.metrics
     flows = ctx.flows

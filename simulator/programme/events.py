@@ -87,12 +87,15 @@ class ProgrammeEvents:
             cal.at(at, "programme.expire_calendar", every=365)
 
     def _book_campaign(self, index: int, first_day: int) -> None:
+        # Campaign days are days of the reported window (docs/model.md §10).
         spec = self.campaigns[index].spec
-        if spec.end < first_day - 1:
+        r = self.ctx.report_start
+        if r + spec.end < first_day - 1:
             return
         cal = self.ctx.calendar
-        cal.at(max(spec.start, first_day) - 0.5, "programme.campaign_start", index)
-        cal.at(spec.end + 0.5, "programme.campaign_end", index)
+        start = max(r + max(spec.start, 1), first_day)
+        cal.at(start - 0.5, "programme.campaign_start", index)
+        cal.at(r + spec.end + 0.5, "programme.campaign_end", index)
 
     def handle(self, action: str, *args: Any) -> None:
         """Run the dated action ``action`` (one of :data:`ACTIONS`)."""
@@ -190,7 +193,7 @@ class ProgrammeEvents:
         elif spec.kind == "retention_offer":
             st.retention_share[c.reached] = np.maximum(st.retention_share[c.reached], share)
             # The offer is used on the first visit; its value is booked then.
-        ctx.log.events.append((d, f"campaign {spec.name} starts"))
+        ctx.log.events.append((ctx.reported_day, f"campaign {spec.name} starts"))
 
     def _campaign_end(self, index: int) -> None:
         c = self.campaigns[index]
@@ -199,7 +202,7 @@ class ProgrammeEvents:
             self.state.winback_share[c.reached] = 0.0
         elif c.spec.kind == "retention_offer":
             self.state.retention_share[c.reached] = 0.0
-        self.ctx.log.events.append((self.ctx.day, f"campaign {c.spec.name} ends"))
+        self.ctx.log.events.append((self.ctx.reported_day, f"campaign {c.spec.name} ends"))
 
     # -------------------------------------------------------------- mid-run
 

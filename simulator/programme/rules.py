@@ -26,7 +26,9 @@ class ProgrammeRules:
     thresholds: np.ndarray  # int64, ascending points of each reward
     reward_value: np.ndarray  # value to the customer of each reward
     reward_cost: np.ndarray  # cost to the firm of each reward
+    reward_is_discount: np.ndarray  # bool: value off the basket (else a free item)
     point_value: float  # face value of a point: the best value per point in the catalogue
+    point_cost: float  # cost to the firm of a point redeemed for that reward
     n_buckets: int
     period: int
     tier_names: list[str]
@@ -44,7 +46,14 @@ class ProgrammeRules:
         order = np.argsort(thresholds, kind="stable")
         thresholds = thresholds[order]
         reward_value = np.array([spec.rewards[i].value for i in order])
-        reward_cost = np.array([spec.rewards[i].value * spec.rewards[i].cost_ratio for i in order])
+        rewards = [spec.rewards[i] for i in order]
+        # A free item costs what it costs to give; a discount costs its face value
+        # (docs/model.md §4.4).
+        reward_cost = np.array(
+            [r.value * (r.cost_ratio if r.kind == "free_item" else 1.0) for r in rewards]
+        )
+        per_point = reward_value / thresholds
+        best = int(np.argmax(per_point))
         n_buckets, period = bucket_layout(spec.expiry.kind, spec.expiry.days)
         levels = spec.tiers.levels
         return cls(
@@ -52,7 +61,9 @@ class ProgrammeRules:
             thresholds=thresholds,
             reward_value=reward_value,
             reward_cost=reward_cost,
-            point_value=float(np.max(reward_value / thresholds)),
+            reward_is_discount=np.array([r.kind == "discount" for r in rewards]),
+            point_value=float(per_point[best]),
+            point_cost=float(reward_cost[best] / thresholds[best]),
             n_buckets=n_buckets,
             period=period,
             tier_names=[BASE_TIER, *[t.name for t in levels]],
