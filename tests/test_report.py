@@ -11,7 +11,9 @@ import pytest
 
 from simulator.cli.main import main
 from simulator.config.loading import load_yaml
-from simulator.experiment.compare import Failure, run_comparison, write_comparison
+from simulator.experiment.compare import run_comparison
+from simulator.experiment.results import Failure
+from simulator.io.comparison import write_comparison
 from simulator.report.html import executive_summary, fmt_diff, fmt_value, render_html
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,7 +25,7 @@ from simulator.errors import OutputError
 
 if TYPE_CHECKING:
     from simulator.engine.model import LoyaltyModel
-    from simulator.experiment.run import RunResult
+    from simulator.experiment.results import RunResult
 
 
 def transactions_frame(model: LoyaltyModel) -> pd.DataFrame:
