@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import simulator
+from simulator.cli.run import format_summary
 from simulator.experiment.stats import INCREMENTAL_ROI
 from simulator.metrics import registry
 from simulator.metrics.registry import COMPARISON, GROUPS, METRICS
@@ -107,3 +108,11 @@ def test_lookups():
     assert METRICS["nps"].chart_title == "Net Promoter Score" and METRICS["nps"].signed
     assert METRICS["retention_rate_annual"].diff_text(0.012) == "+1.2 pp"
     assert registry.directions()["programme_cost"] == -1
+
+
+def test_run_summary_table_reads_the_headline(runs):
+    table = format_summary(runs[1].summary).splitlines()
+    shown = [m for m in registry.headline() if m.name in runs[1].summary]
+    assert len(table) == len(shown)
+    assert table[0].split()[:3] == ["Active", "customers", "(end)"]
+    assert table[5].strip().startswith("NPS (end)")
