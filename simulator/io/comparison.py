@@ -7,13 +7,12 @@ All or nothing, through the same staged writer as a run directory
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
 from simulator.experiment.results import ComparisonResult
-from simulator.io.output import staged_directory, write_json
+from simulator.io.output import staged_directory, unique_dir, utc_stamp, write_json
 from simulator.report.html import write_report
 
 __all__ = ["default_compare_dir", "write_comparison"]
@@ -21,13 +20,7 @@ __all__ = ["default_compare_dir", "write_comparison"]
 
 def default_compare_dir(scenario: str, root: str | Path = "results") -> Path:
     """``results/<scenario>/compare-<UTC timestamp>``, made unique if it exists already."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = Path(root) / scenario / f"compare-{stamp}"
-    path, k = base, 1
-    while path.exists():
-        k += 1
-        path = base.with_name(f"{base.name}-{k}")
-    return path
+    return unique_dir(Path(root) / scenario / f"compare-{utc_stamp()}")
 
 
 def write_comparison(result: ComparisonResult, out: str | Path | None = None) -> Path:

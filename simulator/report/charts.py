@@ -17,6 +17,7 @@ import numpy as np
 from simulator.experiment.results import ComparisonResult
 from simulator.experiment.stats import band
 from simulator.metrics import registry
+from simulator.report.axes import mark_events
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -75,18 +76,7 @@ def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:
             ax.plot(b.index, b["mean"], color=colour, lw=1.6, label=strategy)
             if b["low"].notna().any():
                 ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.18, lw=0)
-        for day, label in result.events:
-            ax.axvline(day, color="0.55", lw=0.8, ls="--")
-            ax.annotate(
-                label,
-                (day, 0.98),
-                xycoords=("data", "axes fraction"),
-                fontsize=7,
-                rotation=90,
-                va="top",
-                ha="right",
-                color="0.35",
-            )
+        mark_events(ax, result.events)
         if metric.signed:
             ax.axhline(0, color="0.5", lw=0.8)
         else:

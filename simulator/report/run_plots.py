@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.metrics import registry
+from simulator.report.axes import mark_events
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,21 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["plot_run"]
 
 QUANTILES = (5, 25, 50, 75, 95)
-
-
-def _mark_events(ax: Axes, result: RunResult) -> None:
-    for day, label in result.events:
-        ax.axvline(day, color="0.6", lw=0.8, ls="--")
-        ax.annotate(
-            label,
-            (day, 1),
-            xycoords=("data", "axes fraction"),
-            fontsize=7,
-            rotation=90,
-            va="top",
-            ha="right",
-            color="0.4",
-        )
 
 
 def _figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
@@ -57,7 +43,7 @@ def plot_run(result: RunResult, folder: Path) -> list[Path]:
     name = f"{result.scenario} / {result.strategy} / seed {result.seed}"
 
     def save(fig: Figure, ax: Axes, stem: str) -> None:
-        _mark_events(ax, result)
+        mark_events(ax, result.events, top=1, line="0.6", text="0.4")
         fig.tight_layout()
         path = folder / f"{stem}.png"
         fig.savefig(path)
