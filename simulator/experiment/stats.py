@@ -330,7 +330,7 @@ def _roi_rows(
             {
                 "strategy": strategy,
                 "metric": INCREMENTAL_ROI,
-                "direction": registry.get(INCREMENTAL_ROI).direction,
+                "direction": registry.METRICS[INCREMENTAL_ROI].direction,
                 "n": roi.n,
                 "mean": roi.estimate,
                 "ci_low": roi.low,

@@ -94,7 +94,7 @@ def satisfaction_figure(result: ComparisonResult) -> str | None:
         return None
     from scipy.stats import gaussian_kde
 
-    metric = registry.get("satisfaction_mean")
+    metric = registry.METRICS["satisfaction_mean"]
     fig = _figure(f"{metric.chart_title}, last day", "density", size=(6.4, 3.3))
     ax = fig.axes[0]
     grid = np.linspace(0, 10, 401)

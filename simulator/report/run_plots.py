@@ -53,14 +53,14 @@ def plot_run(result: RunResult, folder: Path) -> list[Path]:
         values = result.metric(metric.name)
         return values.cumsum() if metric.flow else values
 
-    active = registry.get("customers_active")
+    active = registry.METRICS["customers_active"]
     fig, ax = _figure(f"{active.chart_title} - {name}", active.unit)
     ax.plot(series(active), color="C0")
     save(fig, ax, "active_customers")
 
-    sat = registry.get("satisfaction_mean")
+    sat = registry.METRICS["satisfaction_mean"]
     fig, ax = _figure(f"{sat.chart_title} - {name}", sat.unit)
-    q = {k: result.metric(registry.get(f"satisfaction_p{k:02d}").name) for k in QUANTILES}
+    q = {k: result.metric(registry.METRICS[f"satisfaction_p{k:02d}"].name) for k in QUANTILES}
     ax.fill_between(q[5].index, q[5], q[95], alpha=0.2, color="C2", label="5-95%")
     ax.fill_between(q[25].index, q[25], q[75], alpha=0.4, color="C2", label="25-75%")
     ax.plot(q[50], color="C2", label="median")
@@ -70,14 +70,14 @@ def plot_run(result: RunResult, folder: Path) -> list[Path]:
     ax.legend(loc="lower left", fontsize=8)
     save(fig, ax, "satisfaction")
 
-    nps = registry.get("nps")
+    nps = registry.METRICS["nps"]
     fig, ax = _figure(f"{nps.chart_title} - {name}", nps.unit)
     ax.plot(series(nps), color="C4")
     if nps.signed:
         ax.axhline(0, color="0.5", lw=0.8)
     save(fig, ax, "nps")
 
-    money = [registry.get(n) for n in ("revenue", "programme_cost", "net_margin")]
+    money = [registry.METRICS[n] for n in ("revenue", "programme_cost", "net_margin")]
     fig, ax = _figure(f"Revenue and programme cost (cumulative) - {name}", money[0].unit)
     for metric, colour in zip(money, ("C0", "C3", "C2"), strict=True):
         ax.plot(series(metric), label=metric.label, color=colour)
