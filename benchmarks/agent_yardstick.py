@@ -258,7 +258,7 @@ class YardstickModel(mesa.Model):
         self.prices = [float(f.price) for f in source.firms]
         self.qualities = [float(f.quality) for f in source.firms]
         self.reward_rates = [0.0] + [float(f.reward_rate) for f in source.competitors]
-        self.asc = [float(a) for a in source.asc]
+        self.asc = [float(a) for a in source.ctx.constants.asc]
         self.quality_sd = config.firm.quality_sd
         self.failure_rate = config.firm.failure_rate
         self.failure_size = config.firm.failure_size

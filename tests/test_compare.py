@@ -19,6 +19,8 @@ from simulator.config.loading import load_yaml, resolve
 from simulator.errors import RunError, ScenarioError
 from simulator.experiment import stats
 from simulator.experiment.compare import CompareError, run_comparison
+from simulator.experiment.executor import SerialExecutor
+from simulator.metrics import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
@@ -237,15 +239,29 @@ def test_bad_arguments_fail_before_running():
 
 
 def test_baseline_is_added_when_not_listed():
-    result = run_comparison(
-        _mapping(),
-        ["premium"],
-        2,
-        jobs=1,
-        baseline="status_quo",
-        overrides={"run.customers": 500, "run.days": 20},
-    )
+    # A given executor runs the tasks and is left open for its owner.
+    with SerialExecutor() as executor:
+        result = run_comparison(
+            _mapping(),
+            ["premium"],
+            2,
+            baseline="status_quo",
+            overrides={"run.customers": 500, "run.days": 20},
+            executor=executor,
+        )
+        assert list(executor.map_unordered(abs, [-1])) == [(-1, 1)]
     assert result.strategies == ["status_quo", "premium"]
+    assert result.metadata["jobs"] == 1
+
+
+def test_table_follows_the_registry(serial):
+    """The KPIs judged, their order and directions are the registry's declarations."""
+    t = serial.table[serial.table["strategy"] == "status_quo"]
+    assert list(t["metric"]) == [m.name for m in registry.compared() if m.name in set(t["metric"])]
+    assert list(t["metric"])[:3] == ["retention_rate_annual", "customers_active", "clv_mean"]
+    assert all(t["direction"] == [registry.get(m).direction for m in t["metric"]])
+    kept = {m.name for m in registry.compared_daily()}
+    assert set(serial.daily["metric"]) == kept
 
 
 # --------------------------------------------------------------------------- CLI

@@ -11,8 +11,12 @@ import pytest
 
 from simulator.cli.main import main
 from simulator.config.loading import load_yaml
-from simulator.experiment.compare import Failure, run_comparison, write_comparison
-from simulator.report.html import executive_summary, fmt_diff, fmt_value, render_html
+from simulator.experiment.compare import run_comparison
+from simulator.experiment.results import Failure
+from simulator.io.comparison import write_comparison
+from simulator.report.format import fmt_diff, fmt_value
+from simulator.report.html import render_html
+from simulator.report.summary import executive_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"

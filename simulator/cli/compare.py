@@ -74,9 +74,12 @@ def _warn(message: str) -> None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    # Imported when the command runs, so that every other command starts without the
+    # engine and the report.
     from simulator.config.loading import load_yaml, parse_set
-    from simulator.experiment.compare import run_comparison, write_comparison
-    from simulator.report.html import summary_lines
+    from simulator.experiment.compare import run_comparison
+    from simulator.io.comparison import write_comparison
+    from simulator.report.summary import summary_lines
 
     # Fail before hours of runs, not after them (checked again when writing).
     if args.out is not None and Path(args.out).exists():

@@ -1,97 +1,20 @@
-"""The ``loyalty-sim`` command.
+"""The ``loyalty-sim`` command: one module per subcommand, registered here.
 
 Every user error becomes one line on stderr and exit code 2 (never a traceback, never a
-half-written result).
+half-written result); Ctrl-C becomes exit code 130.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
-from typing import Any
 
-from simulator.cli import compare, report
+from simulator.cli import compare, report, run, schema, validate
 from simulator.errors import LoyaltySimError
 
-HEADLINE = (
-    ("customers_active", "Active customers (end)", "{:,.0f}"),
-    ("customers_acquired", "Acquired", "{:,.0f}"),
-    ("customers_lapsed", "Lapsed (defected or left)", "{:,.0f}"),
-    ("retention_rate_annual", "Annual retention", "{:.1%}"),
-    ("churn_monthly", "Monthly churn", "{:.2%}"),
-    ("nps", "NPS (end)", "{:+.1f}"),
-    ("satisfaction_mean", "Mean satisfaction (end)", "{:.2f}"),
-    ("share_of_wallet", "Share of wallet", "{:.1%}"),
-    ("revenue", "Revenue", "{:,.0f}"),
-    ("gross_margin", "Gross margin", "{:,.0f}"),
-    ("programme_cost", "Programme cost", "{:,.0f}"),
-    ("net_margin", "Net margin", "{:,.0f}"),
-    ("clv_mean", "Realised CLV per customer", "{:,.2f}"),
-    ("wom_positive", "Positive word-of-mouth", "{:,.0f}"),
-    ("wom_negative", "Negative word-of-mouth", "{:,.0f}"),
-    ("complaints", "Complaints", "{:,.0f}"),
-    ("breakage_rate", "Breakage rate", "{:.1%}"),
-    ("points_liability", "Points liability", "{:,.0f}"),
-)
-
-
-def format_summary(summary: dict[str, Any]) -> str:
-    """The headline KPIs as an aligned two-column table."""
-    rows = []
-    for key, label, fmt in HEADLINE:
-        if key not in summary:
-            continue
-        v = summary[key]
-        rows.append((label, "n/a" if v is None else fmt.format(v)))
-    width = max(len(r[0]) for r in rows)
-    return "\n".join(f"  {label:<{width}}  {value:>14}" for label, value in rows)
-
-
-def _cmd_run(args: argparse.Namespace) -> int:
-    from simulator.config.loading import load_yaml, parse_set
-    from simulator.experiment.run import run
-    from simulator.io.output import write_run
-
-    mapping = load_yaml(args.scenario)
-    overrides = parse_set(args.set)
-    result = run(
-        mapping,
-        strategy=args.strategy,
-        seed=args.seed,
-        overrides=overrides,
-        transactions=args.transactions,
-        progress=not args.quiet,
-        source=args.scenario,
-    )
-    path = write_run(result, args.out, plots=not args.no_plots)
-    print(
-        f"{result.scenario} / strategy {result.strategy} / seed {result.seed}: "
-        f"{result.metadata['days']} days, {result.metadata['customers']:,} customers, "
-        f"{result.metadata['wall_time_s']:.1f} s"
-    )
-    print(format_summary(result.summary))
-    print(f"results: {path}")
-    return 0
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from simulator.config.loading import load_yaml, resolve, strategy_names
-
-    mapping = load_yaml(args.scenario)
-    names = strategy_names(mapping)
-    for name in names:
-        config = resolve(mapping, strategy=name, source=args.scenario)
-    print(f"{args.scenario}: valid scenario {config.name!r} with strategies {names}")
-    return 0
-
-
-def _cmd_schema(args: argparse.Namespace) -> int:
-    from simulator.config.schema import Scenario
-
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
-    return 0
+# In the order `loyalty-sim --help` lists them.
+COMMANDS = (run, validate, schema, compare, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,32 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         "compare strategies.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("run", help="run one scenario and write its results")
-    p.add_argument("scenario", help="path of a YAML scenario")
-    p.add_argument("--strategy", help="strategy name from the scenario (default: the first)")
-    p.add_argument("--seed", type=int, help="run seed (default: run.seed of the scenario)")
-    p.add_argument("--out", help="run directory (default: results/<scenario>/<timestamp>-seed<N>)")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY.PATH=VALUE",
-        help="override a value, e.g. --set run.customers=20000 (repeatable)",
-    )
-    p.add_argument("--transactions", action="store_true", help="also write transactions.parquet")
-    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_run)
-
-    p = sub.add_parser("validate", help="check a scenario and each of its strategies")
-    p.add_argument("scenario", help="path of a YAML scenario")
-    p.set_defaults(func=_cmd_validate)
-
-    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
-    p.set_defaults(func=_cmd_schema)
-
-    compare.register(sub)
-    report.register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     return parser
 
 

@@ -9,7 +9,6 @@ import platform
 import subprocess
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -21,33 +20,8 @@ from simulator.config import loading as scenario_io
 from simulator.config.schema import Scenario
 from simulator.engine.model import LoyaltyModel
 from simulator.errors import LoyaltySimError, RunError
+from simulator.experiment.results import RunResult
 from simulator.metrics.summary import summarise
-
-
-@dataclass
-class RunResult:
-    """Everything a run produces, as plain data (picklable)."""
-
-    scenario: str
-    strategy: str
-    seed: int
-    metrics: pd.DataFrame
-    customers: pd.DataFrame
-    summary: dict[str, Any]
-    resolved: dict[str, Any]
-    metadata: dict[str, Any]
-    transactions: pd.DataFrame | None = None
-    events: list[tuple[int, str]] = field(default_factory=list)
-
-    def kpis(self) -> pd.Series:
-        """The summary as a Series (handy in notebooks)."""
-        return pd.Series(self.summary, name=f"{self.scenario}/{self.strategy}/seed{self.seed}")
-
-    def metric(self, name: str) -> pd.Series:
-        """One total metric as a Series indexed by day."""
-        m = self.metrics
-        sel = m[(m["metric"] == name) & (m["segment"] == "") & (m["tier"] == "")]
-        return sel.set_index("day")["value"].rename(name)
 
 
 def build_model(

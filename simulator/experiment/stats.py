@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from simulator.metrics import registry
+
 LEVEL = 0.95
 
 # Verdict words: the CSV, the HTML colours and the tests read these.
@@ -226,7 +228,7 @@ def comparison_table(
     baseline: str,
     replications: int,
     metrics: Sequence[str],
-    directions: Mapping[str, int],
+    directions: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """One row per strategy and KPI: mean and interval, paired and unpaired difference.
 
@@ -242,8 +244,11 @@ def comparison_table(
     metrics
         KPIs in row order; those with no value in any run are left out.
     directions
-        KPI -> +1 maximise, -1 minimise, 0 neither.
+        KPI -> +1 maximise, -1 minimise, 0 neither; default the registry's
+        (:mod:`simulator.metrics.registry`).
     """
+    if directions is None:
+        directions = registry.directions()
     wide = kpis.pivot_table(
         index=["metric", "strategy"], columns="replication", values="value", aggfunc="first"
     ).reindex(columns=range(replications))
@@ -325,7 +330,7 @@ def _roi_rows(
             {
                 "strategy": strategy,
                 "metric": INCREMENTAL_ROI,
-                "direction": 1,
+                "direction": registry.METRICS[INCREMENTAL_ROI].direction,
                 "n": roi.n,
                 "mean": roi.estimate,
                 "ci_low": roi.low,

@@ -23,18 +23,26 @@ import yaml
 from simulator.errors import OutputError
 
 if TYPE_CHECKING:
-    from simulator.experiment.run import RunResult
+    from simulator.experiment.results import RunResult
 
 
-def default_run_dir(scenario: str, seed: int, root: str | Path = "results") -> Path:
-    """``results/<scenario>/<timestamp>-seed<N>``, made unique if it already exists."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = Path(root) / scenario / f"{stamp}-seed{seed}"
+def utc_stamp() -> str:
+    """Now in UTC as ``YYYYMMDDTHHMMSSZ``, for directory names that sort by time."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def unique_dir(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3``... if it exists already."""
     path, k = base, 1
     while path.exists():
         k += 1
         path = base.with_name(f"{base.name}-{k}")
     return path
+
+
+def default_run_dir(scenario: str, seed: int, root: str | Path = "results") -> Path:
+    """``results/<scenario>/<timestamp>-seed<N>``, made unique if it already exists."""
+    return unique_dir(Path(root) / scenario / f"{utc_stamp()}-seed{seed}")
 
 
 def _json_default(value: Any) -> Any:

@@ -1,34 +1,14 @@
 """Daily metrics as one tidy long table (Mesa batch runner rows; vivarium's value column).
 
 Columns: ``day, metric, value, segment, tier``; ``segment`` and ``tier`` are empty
-strings for totals.
+strings for totals. What each metric means, and which way is better, is declared in
+:mod:`simulator.metrics.registry`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-# Direction of each headline KPI, after the EMA Workbench's outcomes: +1 maximise,
-# -1 minimise. Comparisons and reports read it to say "better" or "worse".
-DIRECTION: dict[str, int] = {
-    "customers_active": 1,
-    "retention_rate_annual": 1,
-    "nps": 1,
-    "satisfaction_mean": 1,
-    "revenue": 1,
-    "gross_margin": 1,
-    "programme_cost": -1,
-    "net_margin": 1,
-    "clv_mean": 1,
-    "customers_acquired": 1,
-    "customers_lapsed": -1,
-    "wom_positive": 1,
-    "wom_negative": -1,
-    "points_liability": -1,
-    "programme_roi": 1,
-    "breakage_rate": 0,
-}
 
 
 class MetricsRecorder:

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.config.schema import Programme as ProgrammeSpec
-from simulator.engine.state import ACTIVE, NEVER
+from simulator.engine.state import ACTIVE
 from simulator.programme import campaigns as camp
 from simulator.programme import points as pts
 from simulator.programme import reporting
 from simulator.programme import tiers as tiers_mod
 from simulator.programme.accounting import Accounts
 from simulator.programme.campaigns import CampaignState
+from simulator.programme.effects import ProgrammeEffects
 from simulator.programme.events import ProgrammeEvents
-from simulator.programme.motivation import goal_gradient_multiplier, points_pressure_multiplier
 from simulator.programme.rules import ProgrammeRules
 from simulator.programme.state import ProgrammeState
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from simulator.engine.context import DayContext
 
 
-class Programme(ProgrammeEvents):
+class Programme(ProgrammeEffects, ProgrammeEvents):
     """A running programme: its rules, its members' state and its books.
 
     Parameters
@@ -123,104 +123,6 @@ class Programme(ProgrammeEvents):
         """Refresh tier status values (Dreze & Nunes: status depends on tier sizes)."""
         if self.tier_labels():
             self.ladder.refresh_status(self.rules, self.members())
-
-    def rate_multiplier(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Members and their purchase-rate multiplier M: goal gradient and tier points
-        pressure (docs/model.md §3.1). ``None`` when no one is a member."""
-        p = self.ctx.pop
-        members = np.flatnonzero(self.members())
-        if members.size == 0:
-            return None
-        st = self.state
-        progress = st.points_balance[members] / float(self.rules.thresholds[0])
-        mult = goal_gradient_multiplier(progress, self.spec.goal_gradient)
-        if self.tier_labels():
-            d = self.ctx.day
-            every = self.spec.tiers.review_every_days
-            to_review = every - ((d - 1) % every) - 1
-            tier = st.tier[members]
-            thresholds = self.rules.tier_thresholds
-            nxt = np.minimum(tier, len(thresholds) - 1)
-            thr = np.where(tier < len(thresholds), thresholds[nxt], np.inf)
-            expected = p.rate[members] * to_review * self._basket(members) * p.habit[members, 0]
-            mult = mult * points_pressure_multiplier(
-                st.qualifying[members], thr, expected, to_review, self.spec.points_pressure
-            )
-        return members, mult
-
-    def reward_rate(self, rows: np.ndarray) -> np.ndarray:
-        """Members' effective reward rate: earn x point value x (1 - expected breakage)."""
-        out = np.zeros(rows.size)
-        mem = self.ctx.pop.member[rows]
-        earn = self.spec.points_per_unit * self.rules.tier_earn[self.state.tier[rows[mem]]]
-        out[mem] = earn * self.rules.point_value * (1.0 - self.expected_breakage())
-        return out
-
-    def utility_bonus(self, rows: np.ndarray) -> np.ndarray | float:
-        """Status, demotion penalty and the rewarded-behaviour boost (Taylor & Neslin 2005)."""
-        ctx = self.ctx
-        p = ctx.pop
-        d = ctx.day
-        spec = self.spec
-        st = self.state
-        out = np.zeros(rows.size)
-        mem = np.flatnonzero(p.member[rows])
-        r = rows[mem]
-        beta_t = ctx.config.market.choice.status_weight
-        sens = np.array([s.status_sensitivity for s in ctx.config.market.segments])
-        out[mem] += beta_t * sens[p.segment[r]] * self.ladder.status[st.tier[r]]
-        since = d - st.last_redeem_day[r].astype(np.int32)
-        out[mem] += spec.rewarded_boost * 0.5 ** (np.maximum(since, 0) / spec.rewarded_half_life)
-        demoted = st.demoted_on[r] != NEVER
-        if demoted.any():
-            rd = r[demoted]
-            factor = 1.2 if spec.tiers.advance_notice else spec.demotion_penalty
-            out[mem[demoted]] -= tiers_mod.demotion_penalty(
-                st.lost_status[rd], d - st.demoted_on[rd].astype(np.int32), factor=factor
-            )
-        # A retention offer acts as a price cut on the focal firm for those reached.
-        share = st.retention_share[rows]
-        if share.any():
-            out -= p.price_sens[rows] * np.log1p(-np.minimum(share, 0.9))
-        return out
-
-    def financial_switching_cost(self, rows: np.ndarray) -> np.ndarray | float:
-        """beta_P x (points value at risk + tier benefits value) / typical basket.
-
-        The value of tier benefits is the tier discount on the spend expected over the
-        next 90 days (docs/model.md §3.4); non-members have nothing at risk.
-        """
-        p = self.ctx.pop
-        out = np.zeros(rows.size, dtype=np.float32)
-        mem = np.flatnonzero(p.member[rows])
-        if mem.size == 0:
-            return out
-        r = rows[mem]
-        basket = np.maximum(self._basket(r), 1e-6)
-        value = self.state.points_balance[r] * np.float32(
-            self.rules.point_value * (1 - self.expected_breakage())
-        )
-        if self.rules.tier_discount.any():
-            disc = self.rules.tier_discount[self.state.tier[r]]
-            value = value + disc * p.rate[r] * 90 * basket * p.habit[r, 0]
-        out[mem] = p.price_sens[r] * value / basket
-        return out
-
-    def discount(self, rows: np.ndarray) -> np.ndarray | float:
-        """Members' tier discount."""
-        if not self.rules.has_tiers:
-            return 0.0
-        return np.where(
-            self.ctx.pop.member[rows], self.rules.tier_discount[self.state.tier[rows]], 0.0
-        )
-
-    def quality_uplift(self, rows: np.ndarray) -> np.ndarray | float:
-        """Members' tier service-quality uplift (priority service)."""
-        if not self.rules.has_tiers:
-            return 0.0
-        return np.where(
-            self.ctx.pop.member[rows], self.rules.tier_uplift[self.state.tier[rows]], 0.0
-        )
 
     def visit(
         self, day: int, rows: np.ndarray, basket: np.ndarray, gross: np.ndarray

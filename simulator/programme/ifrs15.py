@@ -6,11 +6,9 @@ share of points expected to be redeemed; the points' share is deferred as a cont
 liability and released as revenue in proportion to redemptions over expected total
 redemptions, with a cumulative catch-up (a "true-up") whenever breakage is re-estimated.
 
-The arithmetic lives in three pure functions; :class:`DeferredRevenueLedger` is the small
-piece of state the daily model keeps (one pool of points) and calls once a day.
-
-Money is in the scenario's currency, points are counts (floats are accepted so that
-aggregated flows can be passed as they come), rates are shares in [0, 1].
+The arithmetic lives in three pure functions; :class:`DeferredRevenueLedger` is the
+state the model keeps (one pool of points). Money is in the scenario's currency, points
+are counts (floats accepted), rates are shares in [0, 1].
 
 References
 ----------
@@ -32,9 +30,6 @@ __all__ = [
     "cumulative_revenue_recognised",
     "release_for_period",
 ]
-
-
-# ----------------------------------------------------------------------------- checks
 
 
 def _check_amount(name: str, value: float) -> float:

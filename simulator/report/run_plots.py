@@ -1,36 +1,35 @@
-"""PNG plots a manager would look at: customers, satisfaction, NPS, money."""
+"""PNG plots a manager would look at: customers, satisfaction, NPS, money.
+
+Titles, axis units, legend labels and whether a series is cumulated come from
+:mod:`simulator.metrics.registry`. Object-oriented matplotlib (no pyplot): importing
+this module sets no global backend and keeps no figures alive.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; no display on servers
-import matplotlib.pyplot as plt  # noqa: E402
+from simulator.metrics import registry
+from simulator.report.axes import mark_events
 
 if TYPE_CHECKING:
-    from simulator.experiment.run import RunResult
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from simulator.experiment.results import RunResult
+
+__all__ = ["plot_run"]
+
+QUANTILES = (5, 25, 50, 75, 95)
 
 
-def _mark_events(ax, result: RunResult) -> None:
-    for day, label in result.events:
-        ax.axvline(day, color="0.6", lw=0.8, ls="--")
-        ax.annotate(
-            label,
-            (day, 1),
-            xycoords=("data", "axes fraction"),
-            fontsize=7,
-            rotation=90,
-            va="top",
-            ha="right",
-            color="0.4",
-        )
+def _figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure
 
-
-def _figure(title: str, ylabel: str):
-    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=110)
+    fig = Figure(figsize=(7, 3.6), dpi=110)
+    ax = fig.subplots()
     ax.set_title(title, loc="left", fontsize=11)
     ax.set_xlabel("day")
     ax.set_ylabel(ylabel)
@@ -43,20 +42,25 @@ def plot_run(result: RunResult, folder: Path) -> list[Path]:
     out: list[Path] = []
     name = f"{result.scenario} / {result.strategy} / seed {result.seed}"
 
-    def save(fig, stem: str) -> None:
+    def save(fig: Figure, ax: Axes, stem: str) -> None:
+        mark_events(ax, result.events, top=1, line="0.6", text="0.4")
         fig.tight_layout()
         path = folder / f"{stem}.png"
         fig.savefig(path)
-        plt.close(fig)
         out.append(path)
 
-    fig, ax = _figure(f"Active customers - {name}", "customers")
-    ax.plot(result.metric("customers_active"), color="C0")
-    _mark_events(ax, result)
-    save(fig, "active_customers")
+    def series(metric: registry.Metric) -> pd.Series:
+        values = result.metric(metric.name)
+        return values.cumsum() if metric.flow else values
 
-    fig, ax = _figure(f"Satisfaction of active customers - {name}", "satisfaction (0-10)")
-    q = {k: result.metric(f"satisfaction_p{k:02d}") for k in (5, 25, 50, 75, 95)}
+    active = registry.METRICS["customers_active"]
+    fig, ax = _figure(f"{active.chart_title} - {name}", active.unit)
+    ax.plot(series(active), color="C0")
+    save(fig, ax, "active_customers")
+
+    sat = registry.METRICS["satisfaction_mean"]
+    fig, ax = _figure(f"{sat.chart_title} - {name}", sat.unit)
+    q = {k: result.metric(registry.METRICS[f"satisfaction_p{k:02d}"].name) for k in QUANTILES}
     ax.fill_between(q[5].index, q[5], q[95], alpha=0.2, color="C2", label="5-95%")
     ax.fill_between(q[25].index, q[25], q[75], alpha=0.4, color="C2", label="25-75%")
     ax.plot(q[50], color="C2", label="median")
@@ -64,20 +68,19 @@ def plot_run(result: RunResult, folder: Path) -> list[Path]:
     ax.axhspan(9, 10, color="C0", alpha=0.06)
     ax.set_ylim(0, 10)
     ax.legend(loc="lower left", fontsize=8)
-    _mark_events(ax, result)
-    save(fig, "satisfaction")
+    save(fig, ax, "satisfaction")
 
-    fig, ax = _figure(f"Net Promoter Score - {name}", "NPS")
-    ax.plot(result.metric("nps"), color="C4")
-    ax.axhline(0, color="0.5", lw=0.8)
-    _mark_events(ax, result)
-    save(fig, "nps")
+    nps = registry.METRICS["nps"]
+    fig, ax = _figure(f"{nps.chart_title} - {name}", nps.unit)
+    ax.plot(series(nps), color="C4")
+    if nps.signed:
+        ax.axhline(0, color="0.5", lw=0.8)
+    save(fig, ax, "nps")
 
-    fig, ax = _figure(f"Revenue and programme cost (cumulative) - {name}", "currency")
-    ax.plot(result.metric("revenue").cumsum(), label="revenue", color="C0")
-    ax.plot(result.metric("programme_cost").cumsum(), label="programme cost", color="C3")
-    ax.plot(result.metric("net_margin").cumsum(), label="net margin", color="C2")
+    money = [registry.METRICS[n] for n in ("revenue", "programme_cost", "net_margin")]
+    fig, ax = _figure(f"Revenue and programme cost (cumulative) - {name}", money[0].unit)
+    for metric, colour in zip(money, ("C0", "C3", "C2"), strict=True):
+        ax.plot(series(metric), label=metric.label, color=colour)
     ax.legend(fontsize=8)
-    _mark_events(ax, result)
-    save(fig, "revenue_vs_programme_cost")
+    save(fig, ax, "revenue_vs_programme_cost")
     return out

@@ -1,0 +1,69 @@
+"""``loyalty-sim run``: one scenario, one strategy, one seed; its files and a summary."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from simulator.metrics import registry
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``run`` command to the ``loyalty-sim`` parser."""
+    p = subparsers.add_parser("run", help="run one scenario and write its results")
+    p.add_argument("scenario", help="path of a YAML scenario")
+    p.add_argument("--strategy", help="strategy name from the scenario (default: the first)")
+    p.add_argument("--seed", type=int, help="run seed (default: run.seed of the scenario)")
+    p.add_argument("--out", help="run directory (default: results/<scenario>/<timestamp>-seed<N>)")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY.PATH=VALUE",
+        help="override a value, e.g. --set run.customers=20000 (repeatable)",
+    )
+    p.add_argument("--transactions", action="store_true", help="also write transactions.parquet")
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_run)
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The headline KPIs (declared ``headline`` in the registry) as a two-column table."""
+    rows = []
+    for metric in registry.headline():
+        if metric.name not in summary:
+            continue
+        v = summary[metric.name]
+        label = metric.headline_label or metric.heading
+        rows.append((label, "n/a" if v is None else metric.value_text(v)))
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"  {label:<{width}}  {value:>14}" for label, value in rows)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    # Imported when the command runs, so that `schema` and `validate` start without
+    # the engine (Mesa, numba kernels).
+    from simulator.config.loading import load_yaml, parse_set
+    from simulator.experiment.run import run
+    from simulator.io.output import write_run
+
+    mapping = load_yaml(args.scenario)
+    overrides = parse_set(args.set)
+    result = run(
+        mapping,
+        strategy=args.strategy,
+        seed=args.seed,
+        overrides=overrides,
+        transactions=args.transactions,
+        progress=not args.quiet,
+        source=args.scenario,
+    )
+    path = write_run(result, args.out, plots=not args.no_plots)
+    print(
+        f"{result.scenario} / strategy {result.strategy} / seed {result.seed}: "
+        f"{result.metadata['days']} days, {result.metadata['customers']:,} customers, "
+        f"{result.metadata['wall_time_s']:.1f} s"
+    )
+    print(format_summary(result.summary))
+    print(f"results: {path}")
+    return 0
