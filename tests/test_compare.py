@@ -24,7 +24,7 @@ from simulator.metrics import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
-SMALL = {"run.customers": 1500, "run.days": 60}
+SMALL = {"run.customers": 1500, "run.days": 60, "run.warmup_days": 30}
 STRATEGIES = ["status_quo", "same_as_baseline", "price_up"]
 REPS = 5
 
@@ -192,17 +192,17 @@ def test_results_do_not_depend_on_jobs(serial):
 
 
 def test_failing_replication_is_reported_and_others_kept(monkeypatch):
-    real = simulator.experiment.run.run
+    real = simulator.experiment.run.results_of
     bad_seed = resolve(_mapping()).run.seed + 1
 
-    def flaky(mapping, *, strategy=None, seed=None, **kwargs):
-        if strategy == "price_up" and seed == bad_seed:
+    def flaky(model, strategy, **kwargs):
+        if strategy == "price_up" and model.seed == bad_seed:
             raise RunError(
-                "ZeroDivisionError: boom", scenario="coffee_chain", strategy=strategy, seed=seed
+                "ZeroDivisionError: boom", scenario="coffee_chain", strategy=strategy, seed=bad_seed
             )
-        return real(mapping, strategy=strategy, seed=seed, **kwargs)
+        return real(model, strategy, **kwargs)
 
-    monkeypatch.setattr(simulator.experiment.run, "run", flaky)
+    monkeypatch.setattr(simulator.experiment.run, "results_of", flaky)
     seen = []
     result = run_comparison(
         _mapping(), ["status_quo", "price_up"], 3, jobs=1, overrides=SMALL, on_failure=seen.append
@@ -219,10 +219,10 @@ def test_failing_replication_is_reported_and_others_kept(monkeypatch):
 
 
 def test_every_run_failing_is_an_error(monkeypatch):
-    def broken(mapping, *, strategy=None, seed=None, **kwargs):
-        raise RunError("boom", scenario="coffee_chain", strategy=strategy, seed=seed)
+    def broken(model, strategy, **kwargs):
+        raise RunError("boom", scenario="coffee_chain", strategy=strategy, seed=model.seed)
 
-    monkeypatch.setattr(simulator.experiment.run, "run", broken)
+    monkeypatch.setattr(simulator.experiment.run, "results_of", broken)
     with pytest.raises(CompareError, match="all 4 runs failed"):
         run_comparison(_mapping(), ["status_quo", "premium"], 2, jobs=1, overrides=SMALL)
 
@@ -282,6 +282,8 @@ def _cli(tmp_path: Path, *extra: str) -> list[str]:
         "run.customers=1000",
         "--set",
         "run.days=40",
+        "--set",
+        "run.warmup_days=30",
         *extra,
     ]
 
@@ -336,14 +338,14 @@ def test_cli_writes_every_file(tmp_path, capsys):
 
 
 def test_cli_records_failures(tmp_path, monkeypatch, capsys):
-    real = simulator.experiment.run.run
+    real = simulator.experiment.run.results_of
 
-    def flaky(mapping, *, strategy=None, seed=None, **kwargs):
-        if strategy == "premium" and seed == 2:
-            raise RunError("boom", scenario="coffee_chain", strategy=strategy, seed=seed)
-        return real(mapping, strategy=strategy, seed=seed, **kwargs)
+    def flaky(model, strategy, **kwargs):
+        if strategy == "premium" and model.seed == 2:
+            raise RunError("boom", scenario="coffee_chain", strategy=strategy, seed=2)
+        return real(model, strategy, **kwargs)
 
-    monkeypatch.setattr(simulator.experiment.run, "run", flaky)
+    monkeypatch.setattr(simulator.experiment.run, "results_of", flaky)
     out = tmp_path / "cmp"
     assert main(_cli(tmp_path, "--out", str(out))) == 0
     err = capsys.readouterr().err

@@ -78,7 +78,7 @@ def test_fact_10_recovery_paradox_raises_satisfaction_not_repurchase():
     sc["firm"]["desk"] = {"staff": 20, "mean_service_days": 0.02, "service_level_days": 3.0}
     sc["schedule"] = []
     sc["modules"] = {"winback": False, "acquisition": False}
-    sc["run"] = {"customers": 30_000, "days": 380}
+    sc["run"] = {"customers": 30_000, "days": 380, "warmup_days": 0}
     model, _ = build_model(sc, seed=4)
     p = model.pop
     active, sat_prev, after, visitors = {}, {}, {}, {}
@@ -141,7 +141,7 @@ def test_competitor_offer_lowers_focal_share_while_it_runs_then_fades():
 @pytest.mark.slow
 def test_fewer_handlers_longer_waits_lower_satisfaction():
     sc = load_yaml(SCENARIOS / "service_recovery.yaml")
-    sc["run"] = {"customers": 15_000, "days": 150}
+    sc["run"] = {"customers": 15_000, "days": 150, "warmup_days": 0}
     waits, sats = [], []
     for staff in (1, 2, 3, 5):  # beyond ~5 handlers there is no queue left to shorten
         res = run(sc, seed=5, overrides={"firm.desk.staff": staff})
@@ -168,6 +168,7 @@ def test_prospect_pool_can_be_exhausted(coffee):
     sc = small(coffee, customers=1000, days=400)
     sc["market"]["acquisition"] = {"p_ext": 10.0, "q_int": 0.0, "advertising": 10.0}
     sc["market"]["initial"] = {"active": 0.0, "lapsed": 0.0}
+    sc["market"]["entry"] = {"mode": "none"}  # a closed market: no new prospects
     res = run(sc, seed=1)
     c = res.customers
     unaware = c["alive"] & (c["relationship"] == 0) & ~c["aware_OurCafe"]
@@ -198,7 +199,7 @@ def test_offer_targets_tiers_and_satisfaction_band():
             "max_satisfaction": 9.0,
         }
     ]
-    sc["run"] = {"customers": 5000, "days": 5}
+    sc["run"] = {"customers": 5000, "days": 5, "warmup_days": 0}
     model, _ = build_model(sc, seed=1)
     for _ in range(2):
         model.step()

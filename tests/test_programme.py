@@ -81,7 +81,7 @@ def test_points_identity_holds_every_day(
         if bonus
         else [],
     }
-    sc["run"] = {"customers": 300, "days": 70}
+    sc["run"] = {"customers": 300, "days": 70, "warmup_days": 0}
     model, _ = build_model(sc, seed=seed)
     prog = model.programme
     for _ in range(70):
@@ -105,7 +105,7 @@ def test_points_identity_holds_every_day(
 
 def test_expiry_lapses_old_points_first():
     sc = monthly_retail(expiry={"kind": "rolling", "days": 60}, redeem_probability=0.0)
-    sc["run"] = {"days": 150, "customers": 2000}
+    sc["run"] = {"days": 150, "customers": 2000, "warmup_days": 0}
     model, _ = build_model(sc, seed=1)
     for _ in range(150):
         model.step()
@@ -148,7 +148,7 @@ def test_fact_4_goal_gradient():
         "expiry": {"kind": "none"},
     }
     sc["schedule"] = []
-    sc["run"] = {"customers": 30_000, "days": 365}
+    sc["run"] = {"customers": 30_000, "days": 365, "warmup_days": 0}
     model, _ = build_model(sc, seed=5)
     p = model.pop
     bal = model.programme.state.points_balance
@@ -195,7 +195,7 @@ def test_fact_4_goal_gradient():
 # ------------------------------------------------------------------ tiers (fact 9)
 def _demotion_run(effect: bool, seed: int = 3):
     sc = load_yaml(SCENARIOS / "airline_tiers.yaml")
-    sc["run"] = {"customers": 60_000, "days": 365 + 180}
+    sc["run"] = {"customers": 60_000, "days": 365 + 180, "warmup_days": 0}
     if not effect:
         sc["firm"]["programme"]["demotion_penalty"] = 0.0
         sc["firm"]["programme"]["demotion_satisfaction_drop"] = 0.0
@@ -263,7 +263,7 @@ def test_light_and_moderate_buyers_raise_frequency_heavy_claim_rewards():
     sc["schedule"] = [
         {"day": 91, "set": {"firm.programme.enrol_probability": 1.0}, "label": "card launch"}
     ]
-    sc["run"] = {"customers": 40_000, "days": 180}
+    sc["run"] = {"customers": 40_000, "days": 180, "warmup_days": 0}
     model, _ = build_model(sc, seed=2)
     p = model.pop
     for _ in range(90):
@@ -291,7 +291,7 @@ def _tiered(grace: int) -> dict:
     sc = load_yaml(SCENARIOS / "airline_tiers.yaml")
     sc["firm"]["programme"]["tiers"]["review_every_days"] = 60
     sc["firm"]["programme"]["tiers"]["grace_days"] = grace
-    sc["run"] = {"customers": 20_000, "days": 100}
+    sc["run"] = {"customers": 20_000, "days": 100, "warmup_days": 0}
     return sc
 
 
@@ -325,7 +325,7 @@ def test_campaign_satisfaction_band():
             "max_satisfaction": 8.0,
         }
     ]
-    sc["run"] = {"customers": 3000, "days": 6}
+    sc["run"] = {"customers": 3000, "days": 6, "warmup_days": 0}
     model, _ = build_model(sc, seed=1)
     for _ in range(4):
         model.step()

@@ -380,6 +380,21 @@ def resolve(
         raise ScenarioError(
             exc.message, source=source, path=_join("strategies", strategy, exc.path)
         ) from None
+    if chosen:
+        # A strategy is an intervention on a running market (docs/model.md §10): it can
+        # change only what can change mid-run.
+        exclude = {"schedule", "strategies"}
+        before = base.model_dump(mode="python", exclude=exclude)
+        after = config.model_dump(mode="python", exclude=exclude)
+        fixed = levers.fixed_changes(before, after)
+        if fixed:
+            key, why = fixed[0]
+            raise ScenarioError(
+                f"{key!r} cannot change: it {why}, and a strategy is applied to a running "
+                f"market; keys that can: {levers.LIVE_SUMMARY}",
+                source=source,
+                path=_join("strategies", strategy),
+            )
     if overrides:
         try:
             tree = apply_overrides(tree, overrides, source=source)

@@ -64,12 +64,18 @@ class MarketConstants:
 
     ``asc`` are the alternative-specific constants of store choice, calibrated once;
     ``base_occasion`` each customer's daily occasion probability at its base rate;
-    ``has_entrants`` whether anyone enters the market after day 0.
+    ``has_entrants`` whether anyone enters the market after day 0;
+    ``reference_quality`` the baseline's quality, which the cost of goods pays for;
+    ``entry_rate`` people entering the category per day in the reported window, and
+    ``reserve`` the rows kept for them (``first``, ``last``).
     """
 
     asc: np.ndarray
     base_occasion: np.ndarray
     has_entrants: bool
+    reference_quality: float = 0.0
+    entry_rate: float = 0.0
+    reserve: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -100,6 +106,9 @@ class DayContext:
     # Day 0 of the reported window (the end of the warm-up): scenario-dated actions
     # fall on report_start + their day, and outputs count days from it (§10).
     report_start: int = 0
+    # Category entry: the next reserve row, and the exits of the last days (warm-up).
+    entry_cursor: int = 0
+    recent_exits: list[float] = field(default_factory=list)
     # today
     flows: DayFlows = field(default_factory=DayFlows)
     occasion_key: np.uint64 = np.uint64(0)

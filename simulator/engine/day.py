@@ -63,4 +63,5 @@ STAGES: tuple[Stage, ...] = (
     Stage("complaint desk", complaints.run, "5.2"),
     Stage("programme accounting", programme_accounting, "4.4"),
     Stage("census", daily.record, "3.8"),
+    Stage("category exits", entry.record_exits, "3.7"),
 )

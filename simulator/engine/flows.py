@@ -18,8 +18,12 @@ class DayFlows:
     acquired: float = 0.0
     defected: float = 0.0
     left_category: float = 0.0
+    exits: float = 0.0
+    entered: float = 0.0
     won_back: float = 0.0
     revenue: float = 0.0
+    cost_of_goods: float = 0.0
+    quality_cost: float = 0.0
     gross_margin: float = 0.0
     programme_cost: float = 0.0
     wom_positive: float = 0.0
@@ -43,8 +47,12 @@ class RunTotals:
     acquired: float = 0.0
     defected: float = 0.0
     left_category: float = 0.0
+    exits: float = 0.0
+    entered: float = 0.0
     won_back: float = 0.0
     revenue: float = 0.0
+    cost_of_goods: float = 0.0
+    quality_cost: float = 0.0
     gross_margin: float = 0.0
     programme_cost: float = 0.0
     acquisition_cost: float = 0.0

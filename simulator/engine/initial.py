@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from simulator.config.schema import Competitor, Scenario
-from simulator.engine.state import ACTIVE, LAPSED, NEVER, PROSPECT, Population
+from simulator.engine.state import ACTIVE, LAPSED, MAX_TENURE_DAYS, NEVER, PROSPECT, Population
 from simulator.engine.streams import Streams
 from simulator.errors import ScenarioError
 from simulator.market.network import SocialNetwork, build_network
@@ -19,25 +20,39 @@ def _lognormal_cv(rng: np.random.Generator, mean: np.ndarray, cv: float) -> np.n
     return np.exp(mu + np.sqrt(sigma2) * rng.standard_normal(mean.shape))
 
 
-def create_population(scenario: Scenario, streams: Streams) -> Population:
+# Reserve of potential entrants, as a multiple of the expected number over the run, and
+# a floor: entry beyond it stops with a note in the events log.
+RESERVE_FACTOR = 1.5
+RESERVE_FLOOR = 50
+NOT_YET = np.int16(32767)  # entry day of a reserve row that has not entered
+
+
+@dataclass(frozen=True)
+class EntryPlan:
+    """Entry into the category (docs/model.md §3.7): the expected rate per day at the
+    start, and the rows ``first..last`` kept in reserve for entrants."""
+
+    rate: float
+    first: int
+    last: int
+
+
+def create_population(scenario: Scenario, streams: Streams) -> tuple[Population, EntryPlan]:
     """Draw the market's people from the scenario's segments (docs/model.md §2, §3.7).
 
-    The people in the category at the start come from the ``population`` substream;
-    those who will enter it later, at the rate that replaces the baseline's expected
-    exits (plus any growth), from the ``entry`` substream. Both are fixed by the seed, so
-    every strategy meets the same customers and the same entrants (common random
-    numbers). An entrant's row waits, not alive, until its entry day.
+    The people in the category at the start come from the ``population`` substream; a
+    reserve of people who may enter it later (the ``entry`` substream) waits, not
+    alive, until the entry stage lets them in. Both are fixed by the seed, so every
+    strategy meets the same customers and the same entrants (common random numbers).
     """
     n = scenario.run.customers
     people = _draw_people(scenario, streams.get("population"), n, entrants=False)
     rate = entry_rate(scenario, people)
     horizon = scenario.run.warmup_days + scenario.run.days
-    rng = streams.get("entry")
-    counts = rng.poisson(rate, size=horizon) if rate > 0 else np.zeros(horizon, dtype=np.int64)
-    m = int(counts.sum())
+    m = int(np.ceil(rate * horizon * RESERVE_FACTOR)) + RESERVE_FLOOR if rate > 0 else 0
     if m:
-        later = _draw_people(scenario, rng, m, entrants=True)
-        later["entry_day"] = np.repeat(np.arange(1, horizon + 1), counts).astype(np.int16)
+        later = _draw_people(scenario, streams.get("entry"), m, entrants=True)
+        later["entry_day"] = np.full(m, NOT_YET, dtype=np.int16)
         people = {k: np.concatenate([v, later[k]]) for k, v in people.items()}
     total = n + m
     j = people["match"].shape[1]
@@ -47,10 +62,11 @@ def create_population(scenario: Scenario, streams: Streams) -> Population:
 
     alive = people["entry_day"] == 0
     relationship = people["relationship"]
+    plan = EntryPlan(rate, n, total)
     # Customers already in the market have a purchase history: their next purchase is a
     # repeat one (BG/NBD dropout applies); entrants make a trial purchase first.
     purchases = np.where(alive, 1, 0).astype(np.int32)
-    return Population(
+    pop = Population(
         n=total,
         n_firms=j,
         segment=people["segment"],
@@ -92,12 +108,12 @@ def create_population(scenario: Scenario, streams: Streams) -> Population:
         member=np.zeros(total, dtype=bool),
         acquisition_source=np.zeros(total, dtype=np.int8),
     )
+    return pop, plan
 
 
 # Mean tenure of today's customers at the start [A]: about the inverse of a yearly
 # churn of a third, so that relational switching costs start near their steady state.
 MEAN_TENURE_DAYS = 1000.0
-MAX_TENURE_DAYS = 3650
 
 
 def _draw_people(
@@ -123,9 +139,13 @@ def _draw_people(
     def per_segment(getter: Callable[..., float]) -> np.ndarray:
         return np.array([getter(s) for s in segs], dtype=np.float64)[segment]
 
-    rate = rng.gamma(per_segment(lambda s: s.purchase.r), 1.0 / per_segment(lambda s: s.purchase.alpha))
+    rate = rng.gamma(
+        per_segment(lambda s: s.purchase.r), 1.0 / per_segment(lambda s: s.purchase.alpha)
+    )
     dropout = rng.beta(per_segment(lambda s: s.dropout.a), per_segment(lambda s: s.dropout.b))
-    spend_scale = rng.gamma(per_segment(lambda s: s.spend.q), 1.0 / per_segment(lambda s: s.spend.gamma))
+    spend_scale = rng.gamma(
+        per_segment(lambda s: s.spend.q), 1.0 / per_segment(lambda s: s.spend.gamma)
+    )
     price_sens = _lognormal_cv(rng, per_segment(lambda s: s.price_sensitivity), 0.3)
     quality_weight = per_segment(lambda s: s.quality_weight)
     ch = market.choice
@@ -188,14 +208,27 @@ def entry_rate(scenario: Scenario, people: dict[str, np.ndarray]) -> float:
 
     A customer alive with a purchase history leaves the category after a repeat purchase
     with probability p (BG/NBD); a day's expected exits are the sum over them of the
-    chance of a purchase times p. The rate is fixed once, from the market at the start.
+    chance of a purchase times p. A purchase needs an occasion and a firm the customer
+    considers: with the constants calibrated so that someone who knows every firm skips
+    ``skip_share`` of occasions, firm k carries logit weight ``share_k (1 - skip) /
+    skip`` against 1 for buying nowhere. The rate is fixed once, from the market at the
+    start.
     """
     entry = scenario.market.entry
     if entry.mode == "none":
         return 0.0
+    market = scenario.market
+    skip = market.choice.skip_share
+    shares = np.array([scenario.firm.market_share] + [c.market_share for c in market.competitors])
+    if shares.size == 1:
+        shares = np.array([1.0])
+    weights = shares * (1.0 - skip) / skip
     alive = people["entry_day"] == 0
+    considers = people["aware"][alive].copy()
+    considers[:, 0] &= people["relationship"][alive] != LAPSED
+    w = considers @ weights
+    buys = w / (1.0 + w)
     occasion = -np.expm1(-people["rate"][alive].astype(np.float64))
-    buys = 1.0 - scenario.market.choice.skip_share
     exits = float((occasion * buys * people["dropout"][alive]).sum())
     growth = entry.growth_rate * scenario.run.customers / 365.0
     return max(exits + growth, 0.0)

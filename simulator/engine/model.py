@@ -63,7 +63,7 @@ class LoyaltyModel(mesa.Model):
         super().__init__(rng=seed)
         self.seed = seed
         streams = Streams(seed)
-        pop = create_population(config, streams)
+        pop, entry = create_population(config, streams)
         self._assemble(config, streams, pop, record_transactions)
         ctx = self.ctx
         ctx.report_start = config.run.warmup_days
@@ -72,7 +72,16 @@ class LoyaltyModel(mesa.Model):
         self.offers = ctx.offers
         base = occasion_probability(pop.rate).astype(np.float32)
         # Placeholder constants until calibrated (the utilities do not read them).
-        ctx.constants = MarketConstants(np.zeros(pop.n_firms), base, bool(pop.entry_day.any()))
+        cohort = bool((pop.entry_day[: entry.first] > 0).any())
+        ctx.constants = MarketConstants(
+            np.zeros(pop.n_firms),
+            base,
+            cohort,
+            config.firm.quality,
+            entry.rate,
+            (entry.first, entry.last),
+        )
+        ctx.entry_cursor = entry.first
         ctx.constants.asc = choice_constants(ctx)
         changes.book_schedule(ctx)
         ctx.programme.schedule()
@@ -230,8 +239,13 @@ class LoyaltyModel(mesa.Model):
         """
         if self.time > 0:
             window.reset(self.ctx)
-        if config is not None and config != self.config:
+        if config is None:
+            return
+        keep = {"strategies"}
+        if config.model_dump(exclude=keep) != self.config.model_dump(exclude=keep):
             changes.switch(self.ctx, config, day=self.next_day, label=label or "strategy")
+        else:
+            self.ctx.config = config
 
     def apply_changes(self, changes_: dict[str, Any], *, label: str = "") -> None:
         """Apply dotted-path changes to the live scenario from today on.

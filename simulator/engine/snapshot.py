@@ -66,6 +66,8 @@ def take(model: Snapshotable) -> dict[str, Any]:
         "time": model.time,
         "steps": model.steps,
         "day": ctx.day,
+        "entry_cursor": ctx.entry_cursor,
+        "recent_exits": list(ctx.recent_exits),
         "rng": copy.deepcopy(model.rng.bit_generator.state),
         "config": ctx.config.model_dump(mode="python"),
         "population": ctx.pop.snapshot(),
@@ -73,6 +75,9 @@ def take(model: Snapshotable) -> dict[str, Any]:
             "asc": ctx.constants.asc.copy(),
             "base_occasion": ctx.constants.base_occasion.copy(),
             "has_entrants": ctx.constants.has_entrants,
+            "reference_quality": ctx.constants.reference_quality,
+            "entry_rate": ctx.constants.entry_rate,
+            "reserve": ctx.constants.reserve,
         },
         "firms": [{k: getattr(f, k) for k in _FIRM_FIELDS} for f in model.firms],
         "totals": ctx.totals.as_dict(),
@@ -121,8 +126,15 @@ def restore[M: Snapshotable](
     ctx.network = network if network is not None else _network_from(data["network"])
     c = data["constants"]
     ctx.constants = MarketConstants(
-        np.array(c["asc"], copy=True), np.array(c["base_occasion"], copy=True), c["has_entrants"]
+        np.array(c["asc"], copy=True),
+        np.array(c["base_occasion"], copy=True),
+        c["has_entrants"],
+        c["reference_quality"],
+        c["entry_rate"],
+        tuple(c["reserve"]),
     )
+    ctx.entry_cursor = data["entry_cursor"]
+    ctx.recent_exits = list(data["recent_exits"])
     ctx.totals = RunTotals.from_dict(data["totals"])
     ctx.log = RunLog(
         events=list(logged["events"]),

@@ -14,6 +14,8 @@ import numpy as np
 PROSPECT, ACTIVE, LAPSED = np.int8(0), np.int8(1), np.int8(2)
 RELATIONSHIPS = ("prospect", "active", "lapsed")
 NEVER = np.int16(-32000)  # "no such day" for int16 day stamps
+# Longest tenure a customer can have at the start: ten years before day 0.
+MAX_TENURE_DAYS = 3650
 # Acquisition sources, stored per customer until the first focal purchase.
 SOURCE_NONE, SOURCE_ADVERTISING, SOURCE_WOM, SOURCE_REFERRAL = 0, 1, 2, 3
 SOURCE_NAMES = {SOURCE_ADVERTISING: "advertising", SOURCE_WOM: "wom", SOURCE_REFERRAL: "referral"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from simulator.engine.context import DayContext, RunLog
 from simulator.engine.flows import DayFlows, RunTotals
 from simulator.engine.state import ACTIVE, NEVER
+from simulator.mechanisms.entry import replacement_rate
 from simulator.metrics import daily
 from simulator.metrics.recorder import MetricsRecorder
 
@@ -35,5 +36,8 @@ def reset(ctx: DayContext) -> None:
     p.acquired_day[:] = NEVER
     p.ever_customer[:] = p.alive & (p.relationship == ACTIVE)
     ctx.programme.reset_counters()
+    if ctx.recent_exits and ctx.config.market.entry.mode != "none":
+        # From here on the entry rate is fixed, the same for every strategy (§3.7).
+        ctx.constants.entry_rate = replacement_rate(ctx)
     ctx.flows = DayFlows()
     daily.record(ctx)

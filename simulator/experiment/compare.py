@@ -1,11 +1,12 @@
 """Strategy comparison with common random numbers: run every strategy R times, pair them.
 
-Replication ``k`` of every strategy runs with the same seed ``base_seed + k``. Because
-each mechanism draws from its own named substream keyed by seed and day
-(:mod:`simulator.engine.streams`), the strategies meet the same customers and the same luck,
-and the per-replication difference against the baseline isolates the strategy's
-effect (common random numbers; Law 2015, ch. 11). Runs are independent tasks handed to
-an :class:`~simulator.experiment.executor.Executor`; results are assembled in
+Replication ``k`` warms the baseline up once with seed ``base_seed + k`` and applies
+every strategy to that same warmed-up market (docs/model.md §10). Because each
+mechanism draws from its own named substream keyed by seed and day
+(:mod:`simulator.engine.streams`), the strategies meet the same customers and the same
+luck, and the per-replication difference against the baseline isolates the strategy's
+effect (common random numbers; Law 2015, ch. 11). Replications are independent tasks
+handed to an :class:`~simulator.experiment.executor.Executor`; results are assembled in
 (strategy, replication) order and never depend on where or in which order runs finished.
 
 Nothing here prints or writes: failures are returned (and passed to ``on_failure``) so
@@ -15,7 +16,6 @@ writes the files.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +26,7 @@ from functools import partial
 from typing import Any
 
 from simulator.config import loading as scenario_io
+from simulator.engine.model import LoyaltyModel
 from simulator.errors import LoyaltySimError, RunError, ScenarioError
 from simulator.experiment import run as runner
 from simulator.experiment.assemble import assemble, record_from_parts
@@ -35,6 +36,7 @@ from simulator.experiment.executor import (
     SerialExecutor,
     TaskError,
 )
+from simulator.experiment.protocol import Experiment, prepare
 from simulator.experiment.results import ComparisonResult, Failure, RunRecord
 
 __all__ = ["CompareError", "Replication", "run_comparison"]
@@ -46,45 +48,61 @@ class CompareError(LoyaltySimError):
 
 @dataclass(frozen=True)
 class Replication:
-    """One task of a comparison: a strategy's replication and the seed it runs with."""
+    """One task of a comparison: every strategy on one warmed-up market (one seed)."""
 
-    strategy: str
     replication: int
     seed: int
 
 
-def _execute(
-    task: Replication,
-    *,
-    mapping: Mapping[str, Any],
-    overrides: Mapping[str, Any] | None,
-    source: str,
-) -> RunRecord | TaskError:
-    """Run one replication; a failure comes back as a :class:`TaskError`, never raised.
+Outcome = RunRecord | TaskError
 
-    Module-level so worker processes can unpickle it; looks ``runner.run`` up at call
-    time so that tests can replace it.
+
+def _execute(
+    task: Replication, *, experiment: Experiment, strategies: Sequence[str]
+) -> dict[str, Outcome]:
+    """Warm the baseline up once, then run every strategy from that state.
+
+    Each strategy but the last runs on a restored snapshot of the warmed-up model, the
+    last on the model itself: all start from the very same state (docs/model.md §10).
+    A failure comes back as a :class:`TaskError` for the strategies it hit, never
+    raised. Module-level so worker processes can unpickle it.
     """
     try:
-        result = runner.run(
-            mapping, strategy=task.strategy, seed=task.seed, overrides=overrides, source=source
-        )
-        return record_from_parts(
-            result.summary,
-            result.metrics,
-            result.customers,
-            result.events,
-            result.metadata.get("wall_time_s", math.nan),
-        )
+        warmed = experiment.warm_up(task.seed)
+        snapshot = warmed.snapshot() if len(strategies) > 1 else None
     except Exception as exc:  # noqa: BLE001 - one bad replication must not sink the others
-        failed = TaskError.from_exception(exc)
-        if isinstance(exc, RunError):
-            # RunError already names the run; the Failure record carries that separately.
-            prefix = f"run {exc.scenario} / strategy {exc.strategy!r} / seed {exc.seed}: "
-            return TaskError(str(exc).removeprefix(prefix), failed.traceback)
-        if isinstance(exc, LoyaltySimError):
-            return TaskError(str(exc), failed.traceback)
-        return failed
+        error = _error(exc)
+        return dict.fromkeys(strategies, error)
+    out: dict[str, Outcome] = {}
+    for i, name in enumerate(strategies):
+        try:
+            last = i == len(strategies) - 1
+            model = warmed if last or snapshot is None else LoyaltyModel.restore(snapshot)
+            started = time.perf_counter()
+            experiment.start(model, name)
+            experiment.report(model)
+            result = runner.results_of(model, name)
+            out[name] = record_from_parts(
+                result.summary,
+                result.metrics,
+                result.customers,
+                result.events,
+                time.perf_counter() - started,
+            )
+        except Exception as exc:  # noqa: BLE001
+            out[name] = _error(exc)
+    return out
+
+
+def _error(exc: BaseException) -> TaskError:
+    failed = TaskError.from_exception(exc)
+    if isinstance(exc, RunError):
+        # RunError already names the run; the Failure record carries that separately.
+        prefix = f"run {exc.scenario} / strategy {exc.strategy!r} / seed {exc.seed}: "
+        return TaskError(str(exc).removeprefix(prefix), failed.traceback)
+    if isinstance(exc, LoyaltySimError):
+        return TaskError(str(exc), failed.traceback)
+    return failed
 
 
 def _choose(
@@ -170,18 +188,17 @@ def run_comparison(
     chosen, baseline = _choose(mapping, strategies, baseline, source)
     overrides = dict(overrides or {})
     # Validate every strategy before starting: a typo must cost seconds, not a run.
-    for name in chosen:
-        scenario_io.resolve(mapping, strategy=name, overrides=overrides, source=source)
-    bare = {k: v for k, v in mapping.items() if k != "strategies"}
-    base = scenario_io.resolve(bare, overrides=overrides, source=source)
+    experiment = prepare(mapping, chosen, overrides, source=source)
+    base = experiment.base
     if base_seed is None:
         base_seed = int(base.run.seed)
     seeds = [int(base_seed) + k for k in range(replications)]
-    tasks = [Replication(s, k, seeds[k]) for s in chosen for k in range(replications)]
+    tasks = [Replication(k, seeds[k]) for k in range(replications)]
+    runs = len(tasks) * len(chosen)
 
     records: dict[tuple[str, int], RunRecord] = {}
     failures: list[Failure] = []
-    fn = partial(_execute, mapping=mapping, overrides=overrides, source=source)
+    fn = partial(_execute, experiment=experiment, strategies=chosen)
     own = executor is None
     if executor is None:
         jobs = min(jobs or os.cpu_count() or 1, len(tasks))
@@ -193,28 +210,31 @@ def run_comparison(
     with (
         executor if own else nullcontext(),
         tqdm(
-            total=len(tasks),
+            total=runs,
             unit="run",
             desc=f"{base.name} compare",
             disable=not progress,
             dynamic_ncols=True,
         ) as bar,
     ):
-        for task, outcome in executor.map_unordered(fn, tasks):
-            bar.update(1)
-            if not isinstance(outcome, TaskError):
-                records[(task.strategy, task.replication)] = outcome
-                continue
-            failure = Failure(
-                task.strategy, task.replication, task.seed, outcome.message, outcome.traceback
-            )
-            failures.append(failure)
-            if on_failure is not None:
-                on_failure(failure)
+        for task, outcomes in executor.map_unordered(fn, tasks):
+            bar.update(len(chosen))
+            if isinstance(outcomes, TaskError):  # the worker itself died
+                outcomes = dict.fromkeys(chosen, outcomes)
+            for name, outcome in outcomes.items():
+                if not isinstance(outcome, TaskError):
+                    records[(name, task.replication)] = outcome
+                    continue
+                failure = Failure(
+                    name, task.replication, task.seed, outcome.message, outcome.traceback
+                )
+                failures.append(failure)
+                if on_failure is not None:
+                    on_failure(failure)
 
     if not records:
         first = failures[0].describe() if failures else "nothing ran"
-        raise CompareError(f"{base.name}: all {len(tasks)} runs failed; first: {first}")
+        raise CompareError(f"{base.name}: all {runs} runs failed; first: {first}")
     order = {s: i for i, s in enumerate(chosen)}
     failures.sort(key=lambda f: (order[f.strategy], f.replication))
     strategy_overrides = {s: dict((mapping.get("strategies") or {}).get(s) or {}) for s in chosen}
@@ -229,9 +249,10 @@ def run_comparison(
         replications=replications,
         seeds=seeds,
         jobs=executor.workers,
-        runs=len(tasks),
+        runs=runs,
         runs_failed=len(failures),
         days=int(base.run.days),
+        warmup_days=int(base.run.warmup_days),
         customers=int(base.run.customers),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 import platform
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.config import loading as scenario_io
+from simulator.config import loading
 from simulator.config.schema import Scenario
 from simulator.engine.model import LoyaltyModel
 from simulator.errors import LoyaltySimError, RunError
+from simulator.experiment import protocol
 from simulator.experiment.results import RunResult
 from simulator.metrics.summary import summarise
 
@@ -33,13 +35,20 @@ def build_model(
     transactions: bool = False,
     source: str = "<mapping>",
 ) -> tuple[LoyaltyModel, str]:
-    """Resolve a scenario and build its model (for stepping a day at a time)."""
+    """A model at day 0 of its reported window, ready to step a day at a time.
+
+    The baseline is warmed up for ``run.warmup_days`` and the strategy applied to it
+    (docs/model.md §10); set ``run.warmup_days`` to 0 to start from the initial state.
+    """
     if isinstance(scenario, Scenario):
         scenario = scenario.model_dump(mode="python")
-    names = scenario_io.strategy_names(scenario)
+    names = loading.strategy_names(scenario)
     chosen = strategy if strategy is not None else names[0]
-    config = scenario_io.resolve(scenario, strategy=chosen, overrides=overrides, source=source)
-    return LoyaltyModel(config, seed=seed, record_transactions=transactions), chosen
+    experiment = protocol.prepare(scenario, [chosen], overrides, source=source)
+    seed = int(experiment.base.run.seed if seed is None else seed)
+    model = experiment.warm_up(seed, transactions=transactions)
+    experiment.start(model, chosen)
+    return model, chosen
 
 
 def run(
@@ -54,6 +63,9 @@ def run(
 ) -> RunResult:
     """Run a scenario and return its results.
 
+    The baseline is warmed up for ``run.warmup_days`` (not reported), then the strategy
+    is applied and ``run.days`` days are reported (docs/model.md §10).
+
     Parameters
     ----------
     scenario
@@ -66,63 +78,81 @@ def run(
     overrides
         Dotted key paths applied last, e.g. ``{"run.customers": 5000}``.
     transactions
-        Also return the transaction log.
+        Also return the transaction log (of the reported window).
     progress
-        ``True`` for a tqdm bar on stderr, or a callback ``f(day, days)``.
+        ``True`` for a tqdm bar on stderr, or a callback ``f(day, days)`` counting the
+        warm-up and the reported days.
     """
     started = time.perf_counter()
-    model, chosen = build_model(
-        scenario,
-        strategy=strategy,
-        seed=seed,
-        overrides=overrides,
-        transactions=transactions,
-        source=source,
-    )
+    if isinstance(scenario, Scenario):
+        scenario = scenario.model_dump(mode="python")
+    names = loading.strategy_names(scenario)
+    chosen = strategy if strategy is not None else names[0]
+    experiment = protocol.prepare(scenario, [chosen], overrides, source=source)
+    config = experiment.strategies[chosen]
+    seed = int(config.run.seed if seed is None else seed)
+    with _progress(progress, experiment, config.name) as tick:
+        try:
+            model = experiment.warm_up(seed, transactions=transactions, progress=tick)
+            experiment.start(model, chosen)
+            experiment.report(model, progress=tick)
+            result = results_of(model, chosen, transactions=transactions)
+        except LoyaltySimError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any crash must name the run to replay it
+            raise RunError(
+                f"{type(exc).__name__}: {exc}", scenario=config.name, strategy=chosen, seed=seed
+            ) from exc
+    result.metadata.update(run_metadata(seed, time.perf_counter() - started))
+    return result
+
+
+def results_of(model: LoyaltyModel, strategy: str, *, transactions: bool = False) -> RunResult:
+    """Everything a finished run produces, as plain data."""
     config = model.config
-    days = config.run.days
-    try:
-        _advance(model, days, progress)
-        metrics = model.metrics.frame()
-        summary = summarise(model.ctx, metrics)
-        customers = customers_frame(model)
-        tx = model.transactions() if transactions else None
-    except LoyaltySimError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any crash must name the run to replay it
-        raise RunError(
-            f"{type(exc).__name__}: {exc}", scenario=config.name, strategy=chosen, seed=model.seed
-        ) from exc
-    resolved = config.model_dump(mode="json")
-    meta = run_metadata(model.seed, time.perf_counter() - started)
-    meta.update(scenario=config.name, strategy=chosen, days=days, customers=config.run.customers)
+    metrics = model.metrics.frame()
+    meta = {
+        "scenario": config.name,
+        "strategy": strategy,
+        "days": config.run.days,
+        "warmup_days": config.run.warmup_days,
+        "customers": config.run.customers,
+        "people_rows": int(model.pop.n),
+    }
     return RunResult(
         scenario=config.name,
-        strategy=chosen,
+        strategy=strategy,
         seed=model.seed,
         metrics=metrics,
-        customers=customers,
-        summary=summary,
-        resolved=resolved,
+        customers=customers_frame(model),
+        summary=summarise(model.ctx, metrics),
+        resolved=config.model_dump(mode="json"),
         metadata=meta,
-        transactions=tx,
+        transactions=model.transactions() if transactions else None,
         events=list(model.events_log),
     )
 
 
-def _advance(model: LoyaltyModel, days: int, progress: bool | Callable[[int, int], None]) -> None:
+@contextmanager
+def _progress(
+    progress: bool | Callable[[int, int], None], experiment: protocol.Experiment, name: str
+) -> Iterator[Callable[[int, int], None] | None]:
     if progress is True:
         from tqdm import tqdm
 
-        with tqdm(total=days, unit="day", desc=model.config.name, leave=False) as bar:
-            for _ in range(days):
-                model.step()
+        total = experiment.warmup_days + experiment.days
+        with tqdm(total=total, unit="day", desc=name, leave=False) as bar:
+
+            def tick(done: int, _total: int) -> None:
+                if done == experiment.warmup_days + 1:
+                    bar.set_description(f"{name} (reported)")
                 bar.update(1)
+
+            if experiment.warmup_days:
+                bar.set_description(f"{name} (warm-up)")
+            yield tick
     else:
-        for d in range(days):
-            model.step()
-            if callable(progress):
-                progress(d + 1, days)
+        yield progress if callable(progress) else None
 
 
 def customers_frame(model: LoyaltyModel) -> pd.DataFrame:

@@ -42,7 +42,6 @@ def firm_utilities(
     rival_rate,
     psi_by_segment,
     focal_extra,
-    focal_financial,
     price_cut,
     conquest,
     weights,
@@ -51,7 +50,7 @@ def firm_utilities(
 
     ``switching_by_tenure[t]`` is the procedural + relational switching cost of the
     focal firm at tenure t days. ``focal_extra`` (the programme's reward-rate term and
-    utility bonus) and ``focal_financial`` (its financial switching cost) are per row,
+    utility bonus) is per row,
     or empty when no programme runs; ``price_cut`` and ``conquest`` are (n, J), or
     empty without offers; ``weights`` are the scalar weights (:class:`ChoiceWeights`).
     """
@@ -80,10 +79,7 @@ def firm_utilities(
             out[r, 0] += focal_extra[r]
         last = last_firm[i]
         if last == 0:
-            sc = switching_by_tenure[min(tenure_days(active_since[i], day), longest)]
-            if has_programme:
-                sc += focal_financial[r]
-            out[r, 0] += sc
+            out[r, 0] += switching_by_tenure[min(tenure_days(active_since[i], day), longest)]
         elif last > 0:
             out[r, last] += weights.procedural
     return out

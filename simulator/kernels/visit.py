@@ -142,10 +142,12 @@ def record_purchases(buyers, firms, u, last_firm, purchases, relationship, dropo
 
     After each repeat purchase (at any firm) a customer leaves the category with
     probability p (Fader, Hardie & Lee 2005); ``u`` holds one uniform per buyer.
-    Returns (purchases by active customers, active customers who left the category).
+    Returns (purchases by active customers, active customers who left the category,
+    everyone who left it).
     """
     active_purchases = 0
     lost = 0
+    exits = 0
     for r in range(buyers.shape[0]):
         i = buyers[r]
         is_active = relationship[i] == ACTIVE_CODE
@@ -154,5 +156,6 @@ def record_purchases(buyers, firms, u, last_firm, purchases, relationship, dropo
         if purchases[i] >= 1 and u[r] < dropout[i]:
             alive[i] = False
             lost += is_active
+            exits += 1
         purchases[i] += 1
-    return active_purchases, lost
+    return active_purchases, lost, exits

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulator.engine.state import NEVER
 from simulator.kernels import choice as kernel
+from simulator.kernels.uniforms import uniforms_at
 from simulator.mechanisms.defection import switching_cost, tenure_table
 
 if TYPE_CHECKING:
@@ -134,13 +135,12 @@ class UtilityTerms(NamedTuple):
     """What the programme and competitors' offers add to the firms' utilities.
 
     ``focal_extra`` (the programme as a price cut, status, demotion penalty, rewarded
-    behaviour, retention offers) and ``focal_financial`` (its financial switching cost)
-    are per row, or empty without a programme; ``price_cut`` and ``conquest`` are
-    (n, J), or empty without running offers.
+    behaviour, retention offers) is per row, or empty without a programme; ``price_cut``
+    and ``conquest`` are (n, J), or empty without running offers. What a leaver would
+    lose (points at risk, tier benefits) is not here: it acts on defection only (§3.4).
     """
 
     focal_extra: np.ndarray
-    focal_financial: np.ndarray
     price_cut: np.ndarray
     conquest: np.ndarray
 
@@ -155,7 +155,7 @@ def utility_terms(ctx: DayContext, rows: np.ndarray) -> UtilityTerms:
     """The programme's and the offers' terms for customers ``rows``."""
     p = ctx.pop
     prog = ctx.programme
-    extra = financial = _EMPTY
+    extra = _EMPTY
     if prog.active:
         # The programme as a price cut, plus status and rewarded-behaviour bonuses.
         psi = reward_sensitivity(ctx)
@@ -164,13 +164,12 @@ def utility_terms(ctx: DayContext, rows: np.ndarray) -> UtilityTerms:
         mem = np.flatnonzero(focal_rate)
         beta = p.price_sens[rows[mem]]
         extra[mem] -= beta * np.log1p(-psi[p.segment[rows[mem]]] * focal_rate[mem])
-        financial = _per_row(prog.financial_switching_cost(rows), rows.size)
     offers = ctx.offers
     empty = np.zeros((0, p.n_firms), dtype=np.float32)
     cut = conquest = empty
     if offers.price_cut is not None and offers.conquest is not None:
         cut, conquest = offers.price_cut, offers.conquest
-    return UtilityTerms(extra, financial, cut, conquest)
+    return UtilityTerms(extra, cut, conquest)
 
 
 def firm_utilities(ctx: DayContext, rows: np.ndarray, *, with_state: bool = True) -> np.ndarray:
@@ -217,14 +216,17 @@ def firm_utilities(ctx: DayContext, rows: np.ndarray, *, with_state: bool = True
     return u
 
 
-def focal_switching_cost(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
-    """Procedural + financial + relational switching cost of the focal firm."""
+def focal_switching_cost(
+    ctx: DayContext, rows: np.ndarray, *, financial: bool = False
+) -> np.ndarray:
+    """Procedural + relational switching cost of the focal firm (the utility's, §3.2);
+    with ``financial``, plus what a leaver would lose (the defection hazard's, §3.4)."""
     ch = ctx.config.market.choice
     since = ctx.pop.active_since[rows]
     tenure = np.where(since == NEVER, 0, ctx.day - since.astype(np.float32))
     return switching_cost(
         tenure,
-        ctx.programme.financial_switching_cost(rows),
+        ctx.programme.financial_switching_cost(rows) if financial else 0.0,
         procedural=ch.procedural_switching_cost,
         relational_max=ch.relational_switching_cost,
     )
@@ -252,7 +254,6 @@ def compiled_utilities(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
         rival_rate=np.array([0.0] + [f.reward_rate for f in ctx.competitors]),
         psi_by_segment=reward_sensitivity(ctx),
         focal_extra=terms.focal_extra,
-        focal_financial=terms.focal_financial,
         price_cut=terms.price_cut,
         conquest=terms.conquest,
         weights=kernel.ChoiceWeights(
@@ -273,23 +274,78 @@ def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
 
 
 def run(ctx: DayContext) -> None:
-    """Each customer with an occasion picks a store, or nowhere; habits learn."""
+    """Each customer with an occasion picks a store, or nowhere; a programme re-times
+    its members' focal visits; habits learn."""
     p = ctx.pop
     rows = ctx.occasion_rows
-    if rows.size == 0:
-        ctx.chosen = np.zeros(0, dtype=np.int8)
-        return
     d = ctx.day
-    if ctx.config.modules.competition:
-        # numpy's SIMD exp beats a scalar exp per option in a kernel.
-        weights = compiled_utilities(ctx, rows)
-        kernel.consider(
-            rows, weights, ctx.constants.asc, p.aware, p.blocked_until, p.relationship, d
-        )
-        chosen = kernel.choose(ctx.choice_uniform, np.exp(weights, out=weights))
-    else:
+    chosen = np.zeros(0, dtype=np.int8)
+    if rows.size:
+        if ctx.config.modules.competition:
+            weights = compiled_utilities(ctx, rows)
+            asc = ctx.constants.asc
+            kernel.consider(rows, weights, asc, p.aware, p.blocked_until, p.relationship, d)
+            # numpy's SIMD exp beats a scalar exp per option in a kernel.
+            chosen = kernel.choose(ctx.choice_uniform, np.exp(weights, out=weights))
+        else:
+            chosen = kernel.focal_or_nowhere(
+                rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms
+            )
+    rows, chosen = retime(ctx, rows, chosen)
+    if rows.size:
+        kernel.learn_habit(rows, chosen, p.habit, ctx.config.market.choice.habit_smoothing)
+    ctx.occasion_rows, ctx.chosen = rows, chosen
+
+
+def focal_probability(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
+    """Each customer's logit probability of choosing the focal firm on an occasion."""
+    p = ctx.pop
+    d = ctx.day
+    if not ctx.config.modules.competition:
         chosen = kernel.focal_or_nowhere(
             rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms
         )
-    kernel.learn_habit(rows, chosen, p.habit, ctx.config.market.choice.habit_smoothing)
-    ctx.chosen = chosen
+        return (chosen == 0).astype(np.float64)
+    weights = compiled_utilities(ctx, rows)
+    kernel.consider(rows, weights, ctx.constants.asc, p.aware, p.blocked_until, p.relationship, d)
+    w = np.exp(weights)
+    return w[:, 0] / (1.0 + w.sum(axis=1))
+
+
+def retime(ctx: DayContext, rows: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The goal gradient re-times members' visits at the programme's own firm only
+    (Kivetz, Urminsky & Zheng 2006; docs/model.md §3.1, v2).
+
+    Where a member's multiplier M is below 1, a focal choice becomes a skip with
+    probability 1 - M; where it is above 1, a member with no occasion today has an
+    extra one with probability 1 - exp(-lambda (M - 1)), which ends at the focal firm
+    with the member's probability of choosing it, else is skipped. Choices at
+    competitors are never touched.
+    """
+    boosted = ctx.programme.rate_multiplier()
+    if boosted is None:
+        return rows, chosen
+    members, mult = boosted
+    p = ctx.pop
+    nowhere = np.int8(p.n_firms)
+    key = ctx.streams.key("goal_gradient", ctx.day)
+    if rows.size:
+        pos = np.flatnonzero(chosen == 0)
+        at = np.searchsorted(members, rows[pos])
+        hit = (at < members.size) & (members[np.minimum(at, members.size - 1)] == rows[pos])
+        pos, m = pos[hit], mult[at[hit]]
+        slow = m < 1.0
+        u = uniforms_at(key, rows[pos[slow]])
+        chosen = chosen.copy()
+        chosen[pos[slow][u < 1.0 - m[slow]]] = nowhere
+    fast = mult > 1.0
+    cand = members[fast]
+    free = ~np.isin(cand, rows, assume_unique=True)
+    cand, m = cand[free], mult[fast][free]
+    u = uniforms_at(key, cand)
+    extra = cand[u < -np.expm1(-p.rate[cand].astype(np.float64) * (m - 1.0))]
+    if extra.size == 0:
+        return rows, chosen
+    focal = uniforms_at(ctx.streams.key("goal_gradient_choice", ctx.day), extra)
+    pick = np.where(focal < focal_probability(ctx, extra), np.int8(0), nowhere).astype(np.int8)
+    return np.concatenate([rows, extra]), np.concatenate([chosen, pick])

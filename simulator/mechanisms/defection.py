@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.engine.state import ACTIVE, LAPSED
+from simulator.engine.state import ACTIVE, LAPSED, MAX_TENURE_DAYS
 from simulator.kernels import defection as kernel
 
 if TYPE_CHECKING:
@@ -92,7 +92,9 @@ def tenure_table(ctx: DayContext) -> np.ndarray:
     values off this table instead of recomputing ``expm1`` per customer.
     """
     ch = ctx.config.market.choice
-    size = max(ctx.config.run.days, ctx.day) + 1
+    run = ctx.config.run
+    # Tenure can start before day 0 (customers of long standing) and runs to the end.
+    size = max(run.warmup_days + run.days, ctx.day) + MAX_TENURE_DAYS + 1
     return _tenure_table(size, ch.procedural_switching_cost, ch.relational_switching_cost)
 
 

@@ -31,17 +31,13 @@ def occasion_probability(rate: np.ndarray, multiplier: np.ndarray | float = 1.0)
 def run(ctx: DayContext) -> None:
     """Who has a purchase occasion today (docs/model.md §3.1).
 
-    Base chances are fixed per customer; only members' goal gradient and tier points
-    pressure move them. The customer's occasion uniform also picks the store: given an
-    occasion, ``u / p`` is again uniform (one draw serves both).
+    Chances are fixed per customer at the base rate: a programme re-times its members'
+    visits to its own firm after store choice (:func:`simulator.mechanisms.choice.retime`)
+    and never touches the occasions that end at competitors. The customer's occasion
+    uniform also picks the store: given an occasion, ``u / p`` is again uniform.
     """
     p = ctx.pop
     prob = ctx.constants.base_occasion
-    boosted = ctx.programme.rate_multiplier()
-    if boosted is not None:
-        rows_m, mult = boosted
-        prob = prob.copy()
-        prob[rows_m] = occasion_probability(p.rate[rows_m], mult)
     ctx.occasion_rows, ctx.choice_uniform = kernel.occasion_rows(
         ctx.occasion_key, prob, p.alive, p.entry_day, ctx.day, ctx.constants.has_entrants
     )

@@ -41,7 +41,7 @@ def value_function(
 
 def experienced_quality(
     base: float | np.ndarray,
-    match: np.ndarray,
+    match: np.ndarray | float,
     uplift: np.ndarray | float,
     noise: np.ndarray,
     failed: np.ndarray,
@@ -112,9 +112,10 @@ def run(ctx: DayContext) -> None:
     firms = np.repeat(np.arange(j, dtype=np.int8), np.diff(starts[: j + 1]))
     u = ctx.streams.uniforms("dropout", d, buyers)
     # After the visits, so a prospect's first focal purchase counts as active.
-    active_purchases, lost = kernel.record_purchases(
+    active_purchases, lost, exits = kernel.record_purchases(
         buyers, firms, u, p.last_firm, p.purchases, p.relationship, p.dropout, p.alive
     )
+    ctx.flows.exits += exits
     ctx.flows.category_purchases += buyers.size
     ctx.flows.category_purchases_active += active_purchases
     ctx.flows.left_category += lost
@@ -138,7 +139,10 @@ def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = 
     gross = basket * (1.0 - discount)
     # Rewards redeemed on this visit pay for part of it; revenue is booked at list
     # price and discounts and rewards are programme costs (no double counting).
-    reward_value, prog_cost = prog.visit(d, rows, basket, gross)
+    reward_value, prog_cost, price_cut = prog.visit(d, rows, basket, gross)
+    # A reward that is a discount on the basket is a lower price the customer sees;
+    # a free item is not (docs/model.md §4.4).
+    seen_discount = np.minimum(discount + price_cut / np.maximum(basket, 1e-9), 0.95)
 
     failed = rng.random(rows.size) < f.failure_rate
     noise = c.firm.quality_sd * rng.standard_normal(rows.size)
@@ -147,7 +151,7 @@ def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = 
         noise=noise,
         failed=failed,
         uplift=_per_row(prog.quality_uplift(rows), rows.size),
-        discount=_per_row(discount, rows.size),
+        discount=_per_row(seen_discount, rows.size),
         match=p.match,
         expectation=p.expectation,
         ref_price=p.ref_price,
@@ -170,7 +174,13 @@ def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = 
         complaints.file(ctx, rows, s, s_before, failed, rng)
     p.last_failure_day[rows[failed]] = d
     _acquire(ctx, rows, trial_purchase)
-    margin = basket * c.firm.margin_rate - prog_cost
+    # Cost of goods per basket does not scale with price: a price rise raises the
+    # margin per basket (docs/model.md §4.4, v2). Quality above the reference level
+    # costs money per visit.
+    cost_of_goods = (1.0 - c.firm.margin_rate) * basket / f.price
+    quality_cost = c.firm.quality_unit_cost * max(0.0, f.quality - reference_quality(ctx))
+    visit_margin = basket - cost_of_goods - quality_cost
+    margin = visit_margin - prog_cost
     kernel.book_focal_visits(
         rows,
         basket,
@@ -183,9 +193,10 @@ def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = 
         p.first_focal_day,
         p.last_focal_day,
     )
-    revenue = float(basket.sum())
-    ctx.flows.revenue += revenue
-    ctx.flows.gross_margin += revenue * c.firm.margin_rate
+    ctx.flows.revenue += float(basket.sum())
+    ctx.flows.cost_of_goods += float(cost_of_goods.sum())
+    ctx.flows.quality_cost += quality_cost * rows.size
+    ctx.flows.gross_margin += float(visit_margin.sum())
     ctx.flows.focal_visits += rows.size
     if ctx.log.transactions is not None:
         ctx.log.transactions.append(
@@ -196,6 +207,12 @@ def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = 
                 basket.astype(np.float64),
             )
         )
+
+
+def reference_quality(ctx: DayContext) -> float:
+    """The quality the cost of goods pays for: the scenario's, or the baseline's."""
+    ref = ctx.config.firm.reference_quality
+    return ctx.constants.reference_quality if ref is None else ref
 
 
 def _acquire(ctx: DayContext, rows: np.ndarray, trial_purchase: bool) -> None:

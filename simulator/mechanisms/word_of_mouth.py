@@ -153,7 +153,9 @@ def spread(
     w = ctx.config.market.word_of_mouth
     assert ctx.network is not None
     listeners, strong = random_neighbour(ctx.network, speakers, rng)
+    # Only people in the category hear: not those who left it or have yet to enter.
     ok = listeners >= 0
+    ok[ok] = p.alive[listeners[ok]]
     speakers, valence, listeners, strong = speakers[ok], valence[ok], listeners[ok], strong[ok]
     pos = valence > 0
     ctx.flows.wom_positive += int(pos.sum())

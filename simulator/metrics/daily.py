@@ -57,8 +57,12 @@ def record(ctx: DayContext) -> None:
         "wom_positive",
         "wom_negative",
         "revenue",
+        "cost_of_goods",
+        "quality_cost",
         "gross_margin",
         "acquisition_cost",
+        "exits",
+        "entered",
     ):
         values[k] = float(getattr(flows, k))
     values["customers_lapsed"] = values["defected"] + values["left_category"]

@@ -44,7 +44,11 @@ def summarise(ctx: DayContext, metrics: pd.DataFrame) -> dict[str, Any]:
     closed = t.complaints_closed
     out: dict[str, Any] = {
         "days": days,
-        "customers": int(p.n),
+        "warmup_days": ctx.config.run.warmup_days,
+        "customers": ctx.config.run.customers,
+        "people_in_category": int(p.alive.sum()),
+        "customers_entered": int(t.entered),
+        "customers_exited": int(t.exits),
         "customers_active": int(active.sum()),
         "customers_acquired": int(t.acquired),
         "customers_lapsed": int(t.defected + t.left_category),
@@ -58,6 +62,8 @@ def summarise(ctx: DayContext, metrics: pd.DataFrame) -> dict[str, Any]:
         "nps": expected_nps(p.satisfaction[active], ctx.config.market.word_of_mouth.ltr_noise),
         "satisfaction_mean": float(p.satisfaction[active].mean()) if active.any() else float("nan"),
         "revenue": t.revenue,
+        "cost_of_goods": t.cost_of_goods,
+        "quality_cost": t.quality_cost,
         "gross_margin": t.gross_margin,
         "programme_cost": t.programme_cost,
         "acquisition_cost": t.acquisition_cost,

@@ -35,8 +35,15 @@ def programme_cost(flows: dict[str, float]) -> float:
     return sum(flows.get(k, 0.0) for k in COST_KEYS)
 
 
+def programme_cost_cash(flows: dict[str, float]) -> float:
+    """Programme cost with rewards costed when redeemed (the cash view)."""
+    return (
+        programme_cost(flows) - flows.get("cost_rewards", 0.0) + flows.get("cost_rewards_cash", 0.0)
+    )
+
+
 def _new_flows() -> dict[str, float]:
-    return dict.fromkeys((*POINT_FLOWS, *COST_KEYS), 0.0)
+    return dict.fromkeys((*POINT_FLOWS, *COST_KEYS, "cost_rewards_cash"), 0.0)
 
 
 class Accounts:
@@ -44,10 +51,23 @@ class Accounts:
 
     def __init__(self) -> None:
         self.flows: dict[str, float] = _new_flows()
-        self.totals: dict[str, float] = dict.fromkeys(
-            (*POINT_FLOWS, "rewards_redeemed", *COST_KEYS), 0.0
-        )
+        self.totals: dict[str, float] = self._new_totals()
         self.ledger = DeferredRevenueLedger()
+        # Expected cost of the points outstanding: what accrual has booked and not yet
+        # paid out (docs/model.md §4.4).
+        self.provision = 0.0
+        self.opening_outstanding = 0.0
+
+    @staticmethod
+    def _new_totals() -> dict[str, float]:
+        return dict.fromkeys(
+            (*POINT_FLOWS, "rewards_redeemed", *COST_KEYS, "cost_rewards_cash"), 0.0
+        )
+
+    def reset_totals(self, outstanding: float) -> None:
+        """Start the reported window: totals from zero, the points held as opening."""
+        self.totals = self._new_totals()
+        self.opening_outstanding = outstanding
 
     def book(self, key: str, amount: float) -> None:
         """Add ``amount`` to today's flow ``key``."""
@@ -78,9 +98,18 @@ class Accounts:
         """Start the next day's flows (events before the next step book into them)."""
         self.flows = _new_flows()
 
-    def end_day(self, running_cost: float, redemption_rate: float) -> float:
-        """Running cost, the ledger's release of the day, totals; returns the day's cost."""
+    def end_day(self, running_cost: float, redemption_rate: float, provision: float) -> float:
+        """Running cost, rewards on accrual, the ledger's release of the day, totals;
+        returns the day's programme cost (accrual view).
+
+        Rewards are costed when points are issued: the day's reward cost is what was
+        redeemed plus the change in the provision for the points outstanding
+        (``provision``: outstanding x cost per point x (1 - expected breakage)), so
+        redemptions and expiries true up the estimate (docs/model.md §4.4, v2).
+        """
         self.flows["cost_running"] += running_cost
+        self.flows["cost_rewards"] = self.flows["cost_rewards_cash"] + (provision - self.provision)
+        self.provision = provision
         self.ledger.update_expected_redemption_rate(redemption_rate)
         self.ledger.record_redemptions(self.flows["points_redeemed"])
         self.flows["revenue_released"] = self.ledger.release()
@@ -111,6 +140,7 @@ class Accounts:
         expired = t.get("points_expired", 0.0)
         out: dict[str, Any] = {
             "programme_cost": programme_cost(t),
+            "programme_cost_cash": programme_cost_cash(t),
             "points_issued": int(t.get("points_issued", 0.0)),
             "points_redeemed": int(redeemed),
             "points_expired": int(expired),
@@ -130,6 +160,8 @@ class Accounts:
             "flows": dict(self.flows),
             "totals": dict(self.totals),
             "ledger": self.ledger.state(),
+            "provision": self.provision,
+            "opening_outstanding": self.opening_outstanding,
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -137,3 +169,5 @@ class Accounts:
         self.flows = dict(data["flows"])
         self.totals = dict(data["totals"])
         self.ledger = DeferredRevenueLedger.from_state(data["ledger"])
+        self.provision = data["provision"]
+        self.opening_outstanding = data["opening_outstanding"]

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.engine.state import NEVER
+from simulator.engine.state import ACTIVE, NEVER
 from simulator.programme import tiers as tiers_mod
-from simulator.programme.motivation import goal_gradient_multiplier, points_pressure_multiplier
+from simulator.programme.motivation import centred_goal_gradient, points_pressure_multiplier
 
 if TYPE_CHECKING:
     from simulator.config.schema import Programme as ProgrammeSpec
@@ -48,15 +48,21 @@ class ProgrammeEffects:
         raise NotImplementedError
 
     def rate_multiplier(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Members and their purchase-rate multiplier M: goal gradient and tier points
-        pressure (docs/model.md §3.1). ``None`` when no one is a member."""
+        """Eligible members and the multiplier M that re-times their focal visits: the
+        centred goal gradient and tier points pressure (docs/model.md §3.1, v2).
+
+        Eligible: active members with a focal visit in the last
+        ``goal_gradient_window_days``. ``None`` when no one is eligible.
+        """
         p = self.ctx.pop
-        members = np.flatnonzero(self.members())
+        d = self.ctx.day
+        recent = p.last_focal_day >= d - self.spec.goal_gradient_window_days
+        members = np.flatnonzero(self.members() & (p.relationship == ACTIVE) & recent)
         if members.size == 0:
             return None
         st = self.state
         progress = st.points_balance[members] / float(self.rules.thresholds[0])
-        mult = goal_gradient_multiplier(progress, self.spec.goal_gradient)
+        mult = centred_goal_gradient(progress, self.spec.goal_gradient)
         if self.tier_labels():
             d = self.ctx.day
             every = self.spec.tiers.review_every_days
@@ -110,8 +116,12 @@ class ProgrammeEffects:
     def financial_switching_cost(self, rows: np.ndarray) -> np.ndarray | float:
         """beta_P x (points value at risk + tier benefits value) / typical basket.
 
-        The value of tier benefits is the tier discount on the spend expected over the
-        next 90 days (docs/model.md §3.4); non-members have nothing at risk.
+        This is a cost of leaving, so it acts on defection only, not on each occasion:
+        buying once elsewhere forfeits nothing (docs/model.md §3.2, §3.4, v2). Points at
+        risk are those a customer who stops buying would lose before redeeming them:
+        with expiry, the balance; without expiry, none. The value of tier benefits is
+        the tier discount on the spend expected over the next 90 days; non-members have
+        nothing at risk.
         """
         p = self.ctx.pop
         out = np.zeros(rows.size, dtype=np.float32)
@@ -120,8 +130,9 @@ class ProgrammeEffects:
             return out
         r = rows[mem]
         basket = np.maximum(self._basket(r), 1e-6)
+        at_risk = self.spec.expiry.kind != "none"
         value = self.state.points_balance[r] * np.float32(
-            self.rules.point_value * (1 - self.expected_breakage())
+            self.rules.point_value * (1 - self.expected_breakage()) * at_risk
         )
         if self.rules.tier_discount.any():
             disc = self.rules.tier_discount[self.state.tier[r]]

@@ -126,18 +126,19 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
 
     def visit(
         self, day: int, rows: np.ndarray, basket: np.ndarray, gross: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Enrol, redeem, earn and qualify on focal visits (docs/model.md §4.1-4.2).
 
         Returns
         -------
-        reward_value, cost
-            Value of rewards used on each visit and the programme cost of each visit
-            (reward cost, tier discount and priority service).
+        reward_value, cost, price_cut
+            Value of rewards used on each visit, the programme cost of each visit
+            (reward cost, tier discount and priority service), and the value of rewards
+            that are a discount on the basket, which the customer sees as a lower price.
         """
         zero = np.zeros(rows.size)
         if rows.size == 0:
-            return zero, zero.copy()
+            return zero, zero.copy(), zero.copy()
         p = self.ctx.pop
         spec = self.spec
         rules = self.rules
@@ -151,6 +152,7 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
         # Redeem first, on the balance held when walking in (docs/model.md §4.1).
         reward_value = zero.copy()
         cost = zero.copy()
+        price_cut = zero.copy()
         u = rng.random(r.size)
         pick = pts.choose_reward(st.points_balance[r].astype(np.int64), rules.thresholds)
         redeem = (pick >= 0) & (u < spec.redeem_probability)
@@ -159,11 +161,12 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
             used = rules.thresholds[k]
             self._deduct(rr, used)
             reward_value[mem[redeem]] = rules.reward_value[k]
+            price_cut[mem[redeem]] = rules.reward_value[k] * rules.reward_is_discount[k]
             cost[mem[redeem]] += rules.reward_cost[k]
             st.last_redeem_day[rr] = day
             st.rewards_redeemed[rr] += 1
             books.flows["points_redeemed"] += float(used.sum())
-            books.flows["cost_rewards"] += float(rules.reward_cost[k].sum())
+            books.flows["cost_rewards_cash"] += float(rules.reward_cost[k].sum())
             books.totals["rewards_redeemed"] += rr.size
         paid = np.maximum(gross[mem] - reward_value[mem], 0.0)
         tier = st.tier[r]
@@ -182,7 +185,7 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
             self.ladder.promote(rules, r)
         for c in camp.visit_effects(self.campaigns, rows, basket, st.retention_share):
             books.book("cost_campaigns", c)
-        return reward_value, cost
+        return reward_value, cost, price_cut
 
     def on_acquired(self, day: int, rows: np.ndarray) -> None:
         """Customers acquired today (referral rewards are paid on conversion)."""
@@ -219,7 +222,22 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
         """Running costs and the accounting of the day (docs/model.md §4.4); its cost."""
         members = int(self.members().sum())
         running = self.spec.running_cost_per_day + self.spec.running_cost_per_member_day * members
-        return self.accounts.end_day(running, 1.0 - self.expected_breakage())
+        kept = 1.0 - self.expected_breakage()
+        outstanding = float(self.state.points_balance.sum(dtype=np.int64))
+        provision = outstanding * self.rules.point_cost * kept
+        return self.accounts.end_day(running, kept, provision)
+
+    def reset_counters(self) -> None:
+        """Start the reported window (docs/model.md §10): totals and per-customer
+        counters from zero; balances, tiers and the ledgers' balances carry over."""
+        st = self.state
+        self.accounts.reset_totals(float(st.points_balance.sum(dtype=np.int64)))
+        st.points_earned[:] = 0
+        st.rewards_redeemed[:] = 0
+        self.ladder.reset_counts()
+        for c in self.campaigns:
+            c.cost = c.visits_reached = c.visits_holdout = 0.0
+            c.spend_reached = c.spend_holdout = 0.0
 
     def close_day(self) -> None:
         """After the day is recorded: start the next day's flows (events before the next

@@ -20,6 +20,25 @@ def goal_gradient_multiplier(progress: np.ndarray, gamma: float) -> np.ndarray:
     return np.exp(gamma * np.clip(progress, 0.0, 1.0))
 
 
+def goal_gradient_centre(gamma: float) -> float:
+    """The progress c at which exp(gamma (progress - c)) is 1 on average over a cycle
+    with progress uniform on [0, 1]: c = ln((e^gamma - 1) / gamma) / gamma (1/2 as
+    gamma -> 0)."""
+    if gamma < 1e-9:
+        return 0.5
+    return float(np.log(np.expm1(gamma) / gamma) / gamma)
+
+
+def centred_goal_gradient(progress: np.ndarray, gamma: float) -> np.ndarray:
+    """Re-timing multiplier ``exp(gamma (progress - c))``, averaging 1 over a reward cycle.
+
+    Early in a cycle a member visits a little less often, near the reward a little
+    more: the profile within a cycle of Kivetz, Urminsky & Zheng (2006), without adding
+    visits over the cycle (docs/model.md §3.1, v2).
+    """
+    return np.exp(gamma * (np.clip(progress, 0.0, 1.0) - goal_gradient_centre(gamma)))
+
+
 def points_pressure_multiplier(
     qualifying: np.ndarray,
     threshold: np.ndarray,

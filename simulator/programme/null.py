@@ -54,6 +54,9 @@ class NoProgramme:
     def begin_day(self, day: int) -> None:
         pass
 
+    def reset_counters(self) -> None:
+        self.accounts.reset_totals(0.0)
+
     def rate_multiplier(self) -> None:
         return None
 
@@ -74,9 +77,9 @@ class NoProgramme:
 
     def visit(
         self, day: int, rows: np.ndarray, basket: np.ndarray, gross: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         zero = np.zeros(rows.size)
-        return zero, zero.copy()
+        return zero, zero.copy(), zero.copy()
 
     def on_acquired(self, day: int, rows: np.ndarray) -> None:
         pass
@@ -108,6 +111,7 @@ class NoProgramme:
         out = dict.fromkeys(_ZERO_METRICS, 0.0)
         out["breakage_rate"] = float("nan")
         out["programme_cost"] = 0.0
+        out["programme_cost_cash"] = 0.0
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -146,6 +150,9 @@ class PausedProgramme(NoProgramme):
 
     def handle(self, action: str, *args: Any) -> None:
         self.inner.handle(action, *args)
+
+    def reset_counters(self) -> None:
+        self.inner.reset_counters()
 
     def end_day(self, day: int) -> float:
         self.accounts.close_into_totals()

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.programme.accounting import COST_KEYS, programme_cost
+from simulator.programme.accounting import COST_KEYS, programme_cost, programme_cost_cash
 
 # ``prog`` is a simulator.programme.facade.Programme (not imported: it imports this).
 
@@ -18,6 +18,7 @@ def day_metrics(prog: Any) -> dict[str, float]:
     out = prog.accounts.points_metrics(outstanding, liability)
     out["members"] = float(prog.members().sum())
     out["programme_cost"] = programme_cost(prog.accounts.flows)
+    out["programme_cost_cash"] = programme_cost_cash(prog.accounts.flows)
     for k in COST_KEYS:
         out[f"programme_{k}"] = prog.accounts.flows.get(k, 0.0)
     return out
@@ -29,6 +30,7 @@ def summary(prog: Any) -> dict[str, Any]:
     t = prog.accounts.totals
     outstanding = int(prog.state.points_balance.sum(dtype=np.int64))
     out["points_outstanding"] = outstanding
+    out["points_outstanding_opening"] = int(prog.accounts.opening_outstanding)
     out["points_liability"] = (
         outstanding * prog.rules.point_value * (1.0 - prog.expected_breakage())
     )

@@ -178,6 +178,11 @@ class TierLadder:
         if self.reviews:
             self.reviews[-1]["demotions"] += int(rows.size)
 
+    def reset_counts(self) -> None:
+        """Promotions, demotions and reviews from zero (the reported window starts)."""
+        self.promotions = self.demotions = self._promotions_seen = 0.0
+        self.reviews = []
+
     def members_by_tier(self, rules: ProgrammeRules, members: np.ndarray) -> dict[str, int]:
         """Members per tier."""
         counts = np.bincount(self.state.tier[members], minlength=len(rules.tier_names))

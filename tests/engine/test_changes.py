@@ -29,7 +29,12 @@ RICH: dict[str, Any] = {
     "market": {
         "competitive_intensity": 0.8,
         "defection": {"h_min": 0.002, "h_max": 0.05},
-        "word_of_mouth": {"referral_rate": 10.0, "referral_conversion": 0.5},
+        "word_of_mouth": {
+            "referral_rate": 10.0,
+            "referral_conversion": 0.5,
+            "promoter_rate": 0.2,
+            "passive_rate": 0.1,
+        },
         "initial": {"active": 0.5, "lapsed": 0.2},
         "segments": [
             {"name": "light", "share": 0.6, "purchase": {"r": 2.0, "alpha": 10.0}},
@@ -85,7 +90,7 @@ RICH: dict[str, Any] = {
             ],
         },
     },
-    "run": {"days": 60, "customers": 3000, "seed": 4},
+    "run": {"days": 60, "customers": 3000, "seed": 4, "warmup_days": 0},
 }  # fmt: skip
 
 SPLIT, AFTER = 6, 60
@@ -134,8 +139,14 @@ def _bounds(info: Any) -> tuple[float, float]:
 # show within the window.
 CONTEXT: dict[str, dict[str, Any]] = {
     "firm.programme.expiry.day_of_year": {"firm.programme.expiry.kind": "calendar"},
+    "firm.quality_unit_cost": {"firm.reference_quality": 5.0},
+    "firm.reference_quality": {"firm.quality_unit_cost": 1.0},
 }
-PREFERRED: dict[str, list[Any]] = {"firm.programme.expiry.day_of_year": [30]}
+PREFERRED: dict[str, list[Any]] = {
+    "firm.programme.expiry.day_of_year": [30],
+    "firm.desk.service_level_days": [0.01],
+    "firm.reference_quality": [5.0],
+}
 
 
 def candidates(path: str, value: Any) -> list[Any]:

@@ -277,7 +277,7 @@ def test_customer_views_do_not_leak_agents(coffee):
     assert model.pop.satisfaction[1] == np.float32(2.5)
     assert isinstance(views[2].expectation, dict)
     with pytest.raises(IndexError):
-        model.customer(500)
+        model.customer(model.pop.n)
 
 
 def test_each_scheduled_change_costs_one_validation(coffee, monkeypatch):

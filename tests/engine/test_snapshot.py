@@ -39,12 +39,12 @@ def _same(a: LoyaltyModel, b: LoyaltyModel) -> None:
 
 # A scenario per kind of state: tiers with reviews and a grace period, campaigns and
 # points expiry, a rival's offer with reactions, a busy complaint desk, entrants.
-# The split day is where the state is rich: the desk has a queue on day 15 (seed 5).
+# The split day is where the state is rich: the desk has a queue on day 63 (seed 5).
 CASES = [
     ("airline_tiers", None, 100),
     ("grocery_points", "double_points_month", 100),
     ("telecom_competitor_attack", "retention_offers", 100),
-    ("service_recovery", "staff_2", 15),
+    ("service_recovery", "staff_2", 63),
     ("coffee_chain", "loyalty_card", 100),
     ("cdnow_baseline", "with_behaviour", 100),
 ]

@@ -4,9 +4,13 @@ As SimPy's tests assert event logs, this follows three customers of a tiny marke
 through each stage of the day (docs/model.md §3) and records what each stage did to
 them. The scenario is chosen so that every number can be checked by hand:
 
-- quality is exactly 8.7 with no noise, no match, no failure, and expectations start
-  at 8.7, so every focal visit has transaction satisfaction s = 8.7 and moves
-  S <- 0.85 S + 0.15 * 8.7 from S = 7.5: 7.68, 7.833, 7.963, 8.074 (§3.3);
+- quality is exactly 8.7 with no noise, no match and no failure, so a customer who
+  knows the firm expects 8.7 and its satisfaction starts where the update rule
+  settles, S = 8.7 (§2): the visits of days 1 and 2 leave it there;
+- on day 3 quality dips to 8.0 (a scheduled change): the disconfirmation is -0.7,
+  s = 8.0 + 0.5 v(-0.7) = 8.0 - 0.5 x 2.25 x 0.7^0.88 = 7.178, so S goes to
+  0.85 x 8.7 + 0.15 x 7.178 = 8.472 and E to 8.7 + 0.2 (8.0 - 8.7) = 8.56; on the
+  next visit s = 8.0 - 0.5 x 2.25 x 0.56^0.88 = 7.325 and S = 8.300 (§3.3);
 - purchase rates near 11 a day make an occasion all but certain (§3.1);
 - one point per unit of spend, floored, and a 50-point reward worth 5.00 that members
   redeem with probability 0.8 on a visit with 50 points or more, paying 5.00 less
@@ -37,9 +41,10 @@ TRACE = {
             }
         ],
         "competitors": [{"name": "Rival", "market_share": 0.3, "quality": 8.7, "awareness": 1.0}],
-        "satisfaction": {"initial_mean": 7.5, "initial_sd": 0.0},
-        "choice": {"match_sd": 0.0, "expectation_sd": 0.0},
+        "satisfaction": {"initial_sd": 0.0},
+        "choice": {"match_sd": 0.0, "expectation_sd": 0.0, "known_expectation_sd": 0.0},
         "network": {"kind": "fully_mixed"},
+        "entry": {"mode": "none"},
     },
     "firm": {
         "name": "Ours",
@@ -54,7 +59,8 @@ TRACE = {
             "expiry": {"kind": "none"},
         },
     },
-    "run": {"customers": 3, "days": 4, "seed": 7},
+    "schedule": [{"day": 3, "set": {"firm.quality": 8.0}, "label": "quality dips"}],
+    "run": {"customers": 3, "days": 4, "seed": 7, "warmup_days": 0},
 }
 WATCH = ("relationship", "satisfaction", "revenue", "points_balance", "rewards_redeemed")
 OPTIONS = ("Ours", "Rival", "nowhere")
@@ -62,33 +68,27 @@ OPTIONS = ("Ours", "Rival", "nowhere")
 EXPECTED = [
     "day 1 occasions: occasions [0, 1, 2]",
     "day 1 store choice: 0->Ours, 1->Rival, 2->Rival",
-    "day 1 visits: 0 satisfaction 7.5->7.68",
     "day 1 visits: 0 revenue 0->17.35",
     "day 1 visits: 0 points_balance 0->17",
     "day 2 occasions: occasions [0, 1, 2]",
     "day 2 store choice: 0->Ours, 1->Ours, 2->nowhere",
-    "day 2 visits: 0 satisfaction 7.68->7.833",
-    "day 2 visits: 1 satisfaction 7.5->7.68",
     "day 2 visits: 0 revenue 17.35->36.64",
     "day 2 visits: 1 revenue 0->23.52",
     "day 2 visits: 0 points_balance 17->36",
     "day 2 visits: 1 points_balance 0->23",
     "day 3 occasions: occasions [0, 1, 2]",
     "day 3 store choice: 0->Ours, 1->Ours, 2->Rival",
-    "day 3 visits: 0 satisfaction 7.833->7.963",
-    "day 3 visits: 1 satisfaction 7.68->7.833",
+    "day 3 visits: 0 satisfaction 8.7->8.472",
+    "day 3 visits: 1 satisfaction 8.7->8.472",
     "day 3 visits: 0 revenue 36.64->67.54",
     "day 3 visits: 1 revenue 23.52->45.92",
     "day 3 visits: 0 points_balance 36->66",
     "day 3 visits: 1 points_balance 23->45",
     "day 4 occasions: occasions [0, 1, 2]",
-    "day 4 store choice: 0->Ours, 1->Ours, 2->Rival",
-    "day 4 visits: 0 satisfaction 7.963->8.074",
-    "day 4 visits: 1 satisfaction 7.833->7.963",
+    "day 4 store choice: 0->Ours, 1->Rival, 2->Rival",
+    "day 4 visits: 0 satisfaction 8.472->8.3",
     "day 4 visits: 0 revenue 67.54->79.39",
-    "day 4 visits: 1 revenue 45.92->68.15",
     "day 4 visits: 0 points_balance 66->22",
-    "day 4 visits: 1 points_balance 45->67",
     "day 4 visits: 0 rewards_redeemed 0->1",
 ]
 
@@ -132,10 +132,12 @@ def test_three_customers_through_every_stage(monkeypatch):
 
 def test_the_hand_checks_hold():
     """The closed forms quoted above, computed independently of the model."""
-    s = [7.5]
-    for _ in range(4):
-        s.append(0.85 * s[-1] + 0.15 * 8.7)
-    assert [round(x, 3) for x in s[1:]] == [7.68, 7.833, 7.963, 8.074]
+    s1 = 8.0 - 0.5 * 2.25 * 0.7**0.88
+    s_after = 0.85 * 8.7 + 0.15 * s1
+    e_after = 8.7 + 0.2 * (8.0 - 8.7)
+    s2 = 8.0 - 0.5 * 2.25 * (e_after - 8.0) ** 0.88
+    assert (round(s1, 3), round(s_after, 3), round(e_after, 2)) == (7.178, 8.472, 8.56)
+    assert round(0.85 * s_after + 0.15 * s2, 3) == 8.3
     earned = [int(np.floor(x)) for x in (17.35, 36.64 - 17.35, 67.54 - 36.64)]
     assert earned == [17, 19, 30]
     assert sum(earned) - 50 + int(np.floor(79.39 - 67.54 - 5.0)) == 22

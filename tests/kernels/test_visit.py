@@ -104,11 +104,11 @@ def test_record_purchases_counts_dropouts_only_after_a_repeat_purchase():
     relationship = np.array([1, 1, 1, 0], dtype=np.int8)
     dropout = np.full(4, 0.5, dtype=np.float32)
     alive = np.ones(4, dtype=bool)
-    active, lost = kvisit.record_purchases(
+    active, lost, exits = kvisit.record_purchases(
         buyers, firms, u, last, purchases, relationship, dropout, alive
     )
     assert last.tolist() == [0, 1, 0, 2]
     assert purchases.tolist() == [1, 4, 4, 3]
     # Row 0: first purchase, cannot drop out; row 2: u above p; row 3: not active.
     assert alive.tolist() == [True, False, True, False]
-    assert (active, lost) == (3, 1)
+    assert (active, lost, exits) == (3, 1, 2)
