@@ -11,6 +11,7 @@ from simulator.config.loading import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+COFFEE = SCENARIOS / "coffee_chain.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

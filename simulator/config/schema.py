@@ -107,11 +107,12 @@ class Run(Strict):
         365, ge=1, le=MAX_DAYS, description="Days reported, after the warm-up (at most ~68 years)."
     )
     warmup_days: int = Field(
-        365,
+        390,
         ge=0,
         le=3650,
         description="Days simulated first under the baseline (no strategy, no scheduled change) "
-        "and not reported: a strategy is an intervention on a running market (docs/model.md §10).",
+        "and not reported: a strategy is an intervention on a running market (docs/model.md §10). "
+        "The default comes from Welch's procedure on the shipped scenarios (scripts/welch.py).",
     )
     customers: int = Field(20_000, ge=1, le=20_000_000, description="People in the market.")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Seed of the run's generator.")

@@ -160,6 +160,7 @@ def _draw_people(
         relationship[(u >= init.active) & (u < init.active + init.lapsed)] = LAPSED
         if init.entry_spread_days > 0:
             entry_day = (1 + np.floor(rng.random(n) * init.entry_spread_days)).astype(np.int16)
+    settled = settled_satisfaction_curve(scenario)
     aware = np.zeros((n, j), dtype=bool)
     aware[:, 0] = relationship == ACTIVE
     for k, c in enumerate(comps, start=1):
@@ -178,7 +179,6 @@ def _draw_people(
     )
     np.clip(expectation, 0, 10, out=expectation)
 
-    settled = settled_satisfaction_curve(scenario)
     level = np.where(knows[:, 0], experienced[:, 0], expectation[:, 0])
     sat = market.satisfaction
     satisfaction = np.clip(
