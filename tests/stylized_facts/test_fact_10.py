@@ -23,7 +23,7 @@ WATCH, AFTER = 200, 180
 
 @pytest.mark.slow
 def test_recovery_raises_satisfaction_not_repurchase():
-    sc = cafe(customers=30_000, days=WATCH + AFTER)
+    sc = cafe(customers=45_000, days=WATCH + AFTER)
     sc["firm"]["failure_rate"] = 0.15
     sc["firm"]["desk"] = {"staff": 20, "mean_service_days": 0.02, "service_level_days": 3.0}
     model, _ = build_model(sc, seed=4)

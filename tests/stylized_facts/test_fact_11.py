@@ -61,15 +61,15 @@ def card_against_none(seed: int) -> dict[str, float]:
     light, heavy = members & (rate <= cut[0]), members & (rate > cut[1])
     lift_light = focal_c[light].sum() / focal_n[light].sum() - 1
     lift_heavy = focal_c[heavy].sum() / focal_n[heavy].sum() - 1
-    net = {name: m.totals.gross_margin for name, m in worlds.items()}
-    summary = {name: _net_margin(m) for name, m in worlds.items()}
+    gross = {name: m.totals.gross_margin for name, m in worlds.items()}
+    net = {name: _net_margin(m) for name, m in worlds.items()}
     return {
         "members": float(members.sum()),
         "sow_gain_pp": 100 * (sow_card - sow_none),
         "lift_light": lift_light,
         "lift_heavy": lift_heavy,
-        "net_margin_change": summary["card"] / summary["none"] - 1,
-        "gross_margin_change": net["card"] / net["none"] - 1,
+        "net_margin_change": net["card"] / net["none"] - 1,
+        "gross_margin_change": gross["card"] / gross["none"] - 1,
     }
 
 
