@@ -45,6 +45,21 @@ CASES = [
         "tiers_not_increasing.yaml",
         r"firm -> programme -> tiers: tier thresholds must be strictly increasing",
     ),
+    (
+        "unknown_campaign_segment.yaml",
+        r"firm -> programme -> campaigns -> 0 -> segments: unknown segment 'studnets'; "
+        r"did you mean 'students'\?",
+    ),
+    (
+        "unknown_offer_tier.yaml",
+        r"market -> competitors -> 0 -> offers -> 0 -> tiers: unknown tier 'platinum'; "
+        r"expected one of \['base', 'silver'\]",
+    ),
+    (
+        "strategy_unknown_target.yaml",
+        r"firm -> programme -> campaigns -> 0 -> tiers: unknown tier 'gold'; expected one of "
+        r"\['base'\]",
+    ),
 ]
 
 

@@ -21,7 +21,14 @@ def register(subparsers: Any) -> None:
         metavar="KEY.PATH=VALUE",
         help="override a value, e.g. --set run.customers=20000 (repeatable)",
     )
-    p.add_argument("--transactions", action="store_true", help="also write transactions.parquet")
+    p.add_argument(
+        "--transactions",
+        nargs="?",
+        const="all",
+        choices=("all", "focal"),
+        help="also write transactions.parquet: every firm's purchases (all, the default) "
+        "or the focal firm's only (focal, the one-firm log CLV libraries expect)",
+    )
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)
@@ -40,6 +47,16 @@ def format_summary(summary: dict[str, Any]) -> str:
     return "\n".join(f"  {label:<{width}}  {value:>14}" for label, value in rows)
 
 
+def run_heading(scenario: str, strategy: str, seed: int, meta: dict[str, Any]) -> str:
+    """What was run: the reported days, the warm-up before them, the market's size."""
+    warmup = int(meta.get("warmup_days") or 0)
+    before = f" after a {warmup}-day warm-up" if warmup else " from the initial state (no warm-up)"
+    return (
+        f"{scenario} / strategy {strategy} / seed {seed}: {meta['days']} days reported{before}; "
+        f"{meta['customers']:,} people in the market; {meta.get('wall_time_s', 0):.1f} s"
+    )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     # Imported when the command runs, so that `schema` and `validate` start without
     # the engine (Mesa, numba kernels).
@@ -54,16 +71,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         strategy=args.strategy,
         seed=args.seed,
         overrides=overrides,
-        transactions=args.transactions,
+        transactions=args.transactions or False,
         progress=not args.quiet,
         source=args.scenario,
     )
     path = write_run(result, args.out, plots=not args.no_plots)
-    print(
-        f"{result.scenario} / strategy {result.strategy} / seed {result.seed}: "
-        f"{result.metadata['days']} days, {result.metadata['customers']:,} customers, "
-        f"{result.metadata['wall_time_s']:.1f} s"
-    )
+    print(run_heading(result.scenario, result.strategy, result.seed, result.metadata))
     print(format_summary(result.summary))
     print(f"results: {path}")
     return 0

@@ -8,6 +8,9 @@ from pydantic import Field, model_validator
 
 from simulator.config.base import Day, Score, Share, Strict
 
+# Name of the tier below the first level: every member starts there.
+BASE_TIER = "base"
+
 
 class Desk(Strict):
     """The complaint-handling desk (docs/model.md §5.2)."""

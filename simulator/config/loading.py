@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from simulator.config import levers
+from simulator.config import levers, targets
 from simulator.config.schema import Scenario
 from simulator.errors import ScenarioError
 
@@ -252,10 +252,14 @@ def _format_error(err: Mapping[str, Any]) -> tuple[str, str]:
 def validate_tree(mapping: Mapping[str, Any], *, source: str = "<mapping>") -> Scenario:
     """Validate one scenario tree (no cross-check of its schedule)."""
     try:
-        return Scenario.model_validate(mapping)
+        scenario = Scenario.model_validate(mapping)
     except ValidationError as exc:
         path, msg = _format_error(exc.errors()[0])
         raise ScenarioError(msg, source=source, path=path) from None
+    unknown = targets.unknown_target(scenario)
+    if unknown:
+        raise ScenarioError(unknown[1], source=source, path=unknown[0])
+    return scenario
 
 
 def validate(mapping: Mapping[str, Any], *, source: str = "<mapping>") -> Scenario:
@@ -292,13 +296,15 @@ def check_schedule(scenario: Scenario, *, source: str = "<mapping>") -> None:
         # no longer summing to 1.
         refuse_fixed(current, trial, source=source, path=where, set_only=True)
         try:
-            after = Scenario.model_validate(trial).model_dump(
-                mode="python", exclude={"schedule", "strategies"}
-            )
+            played = Scenario.model_validate(trial)
         except ValidationError as exc:
             path, msg = _format_error(exc.errors()[0])
             raise ScenarioError(f"{path}: {msg}", source=source, path=where) from None
+        after = played.model_dump(mode="python", exclude={"schedule", "strategies"})
         refuse_fixed(current, after, source=source, path=where)
+        unknown = targets.unknown_target(played)
+        if unknown:
+            raise ScenarioError(f"{unknown[0]}: {unknown[1]}", source=source, path=where)
         current = after
 
 

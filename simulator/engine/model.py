@@ -299,6 +299,6 @@ class LoyaltyModel(mesa.Model):
 
     # ------------------------------------------------------------ outputs
 
-    def transactions(self) -> pd.DataFrame:
+    def transactions(self, *, focal_only: bool = False) -> pd.DataFrame:
         """The transaction log as a DataFrame (customer_id, date, day, firm, spend)."""
-        return transactions_frame(self.ctx)
+        return transactions_frame(self.ctx, focal_only=focal_only)

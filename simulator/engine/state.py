@@ -20,6 +20,20 @@ MAX_TENURE_DAYS = 3650
 SOURCE_NONE, SOURCE_ADVERTISING, SOURCE_WOM, SOURCE_REFERRAL = 0, 1, 2, 3
 SOURCE_NAMES = {SOURCE_ADVERTISING: "advertising", SOURCE_WOM: "wom", SOURCE_REFERRAL: "referral"}
 _SIZES = ("n", "n_firms")
+# Day stamps (int16 model days, NEVER for "no such day"): customers.parquet writes them
+# relative to the first reported day, with a missing value for NEVER.
+DAY_STAMPS = (
+    "entry_day",
+    "first_focal_day",
+    "last_focal_day",
+    "active_since",
+    "acquired_day",
+    "lapsed_day",
+    "last_failure_day",
+    "hazard_boost_until",
+    "negative_talk_until",
+    "blocked_until",
+)
 
 
 @dataclass(eq=False)

@@ -80,11 +80,8 @@ def _active_satisfaction(customers: pd.DataFrame | None) -> np.ndarray | None:
     needed = {"alive", "relationship", "satisfaction"}
     if customers is None or not needed <= set(customers.columns):
         return None
-    # Local: the report reads run directories without loading the engine's modules.
-    from simulator.engine.state import ACTIVE
-
     active = customers["alive"].to_numpy(dtype=bool) & (
-        customers["relationship"].to_numpy() == ACTIVE
+        customers["relationship"].to_numpy() == "active"
     )
     return customers["satisfaction"].to_numpy(dtype=np.float32)[active]
 

@@ -12,18 +12,21 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from simulator.config import loading
 from simulator.config.schema import Scenario
 from simulator.engine.model import LoyaltyModel
 from simulator.errors import LoyaltySimError, RunError
 from simulator.experiment import protocol
+from simulator.experiment.customers import customers_frame
 from simulator.experiment.results import RunResult
 from simulator.metrics.summary import summarise
+
+# Which purchases a run's transaction log keeps: every firm's, or the focal firm's.
+TransactionLog = Literal["all", "focal"]
 
 
 def build_model(
@@ -57,7 +60,7 @@ def run(
     strategy: str | None = None,
     seed: int | None = None,
     overrides: Mapping[str, Any] | None = None,
-    transactions: bool = False,
+    transactions: bool | TransactionLog = False,
     progress: bool | Callable[[int, int], None] = False,
     source: str = "<mapping>",
 ) -> RunResult:
@@ -78,7 +81,8 @@ def run(
     overrides
         Dotted key paths applied last, e.g. ``{"run.customers": 5000}``.
     transactions
-        Also return the transaction log (of the reported window).
+        Also return the transaction log of the reported window: ``True`` or ``"all"``
+        for every firm's purchases, ``"focal"`` for the focal firm's only.
     progress
         ``True`` for a tqdm bar on stderr, or a callback ``f(day, days)`` counting the
         warm-up and the reported days.
@@ -93,7 +97,7 @@ def run(
     seed = int(config.run.seed if seed is None else seed)
     with _progress(progress, experiment, config.name) as tick:
         try:
-            model = experiment.warm_up(seed, transactions=transactions, progress=tick)
+            model = experiment.warm_up(seed, transactions=bool(transactions), progress=tick)
             experiment.start(model, chosen)
             experiment.report(model, progress=tick)
             result = results_of(model, chosen, transactions=transactions)
@@ -107,8 +111,10 @@ def run(
     return result
 
 
-def results_of(model: LoyaltyModel, strategy: str, *, transactions: bool = False) -> RunResult:
-    """Everything a finished run produces, as plain data."""
+def results_of(
+    model: LoyaltyModel, strategy: str, *, transactions: bool | TransactionLog = False
+) -> RunResult:
+    """Everything a finished run produces, as plain data (``transactions`` as in :func:`run`)."""
     config = model.config
     metrics = model.metrics.frame()
     meta = {
@@ -128,7 +134,9 @@ def results_of(model: LoyaltyModel, strategy: str, *, transactions: bool = False
         summary=summarise(model.ctx, metrics),
         resolved=config.model_dump(mode="json"),
         metadata=meta,
-        transactions=model.transactions() if transactions else None,
+        transactions=(
+            model.transactions(focal_only=transactions == "focal") if transactions else None
+        ),
         events=list(model.events_log),
     )
 
@@ -153,23 +161,6 @@ def _progress(
             yield tick
     else:
         yield progress if callable(progress) else None
-
-
-def customers_frame(model: LoyaltyModel) -> pd.DataFrame:
-    """Final customer state, one row per customer; per-firm arrays become one column each."""
-    cols: dict[str, Any] = {"customer_id": np.arange(model.pop.n, dtype=np.int64)}
-    firm_names = [f.name for f in model.firms]
-    for name, arr in model.customer_columns().items():
-        if arr.ndim == 2:
-            for k, firm in enumerate(firm_names):
-                cols[f"{name}_{firm}"] = arr[:, k]
-        else:
-            cols[name] = arr
-    df = pd.DataFrame(cols)
-    df["segment"] = pd.Categorical.from_codes(
-        model.pop.segment, [s.name for s in model.config.market.segments]
-    )
-    return df
 
 
 def _git_commit() -> str | None:

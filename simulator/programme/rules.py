@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.config.firm import BASE_TIER
 from simulator.config.schema import Programme as ProgrammeSpec
 from simulator.programme.points import bucket_layout
-
-BASE_TIER = "base"
 
 
 @dataclass(frozen=True, eq=False)

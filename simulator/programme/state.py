@@ -22,6 +22,9 @@ OUTPUT = (
     "rewards_redeemed",
 )
 
+# Day stamps among them (see simulator.engine.state.DAY_STAMPS).
+DAY_STAMPS = ("demoted_on", "last_redeem_day", "join_day")
+
 
 @dataclass(eq=False)
 class ProgrammeState:

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from simulator.config.loading import load_yaml, resolve, strategy_names
-from simulator.engine.state import ACTIVE
 from simulator.errors import RunError, ScenarioError
 from simulator.experiment.run import build_model, run
 
@@ -162,8 +161,9 @@ def test_resolved_scenario_round_trips(coffee):
     res = run(small(coffee, customers=300, days=3), strategy="premium", seed=1)
     again = resolve(res.resolved)
     assert again.firm.price == 1.08 and again.run.customers == 300
-    active = res.customers["relationship"] == ACTIVE
-    assert int(active.sum()) >= 0
+    c = res.customers
+    active = c["alive"] & (c["relationship"] == "active")
+    assert int(active.sum()) == res.summary["customers_active"]
 
 
 def test_cli_twice_gives_identical_metrics_bytes(tmp_path):

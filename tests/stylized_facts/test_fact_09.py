@@ -15,27 +15,42 @@ import numpy as np
 import pytest
 
 from simulator.config.loading import load_yaml
+from simulator.engine.model import LoyaltyModel
 from simulator.engine.state import ACTIVE
 from simulator.experiment.run import build_model
 from simulator.programme.tiers import status_values
 
 from ..conftest import SCENARIOS
 
+DEMOTED_BUY_FAIL = (
+    "fails honestly (docs/model.md §9, fact 9): matched on purchase rate and share of "
+    "wallet in the year before the review, the demoted make +0.24, -0.01 and -0.09 "
+    "focal visits in the next 180 days against the never promoted (seeds 3-5, mean "
+    "+0.05). They were promoted a year earlier for buying more, so after a warm-up "
+    "they hold a stronger latent preference than never-promoted customers with the "
+    "same one-year record (regression to the mean); the causal test (the same market "
+    "with the demotion effect off) shows the effect itself, and the demoted are less "
+    "loyal than the never promoted."
+)
+NO_EFFECT = {
+    "firm.programme.demotion_penalty": 0.0,
+    "firm.programme.demotion_satisfaction_drop": 0.0,
+}
+SEEDS = (3, 4, 5)
 
-def _demotion_run(effect: bool, seed: int = 3):
+
+def _demotion_runs(seed: int) -> dict[str, tuple]:
+    """The warmed-up airline up to the eve of its next review, then forked: the demotion
+    effect on, and switched off from the review on (the same demoted customers)."""
     sc = load_yaml(SCENARIOS / "airline_tiers.yaml")
     sc["run"] = {"customers": 60_000, "days": 365 + 180}
     sc.pop("strategies", None)
-    if not effect:
-        sc["firm"]["programme"]["demotion_penalty"] = 0.0
-        sc["firm"]["programme"]["demotion_satisfaction_drop"] = 0.0
     model, _ = build_model(sc, seed=seed)
     p = model.pop
     window_purchases = p.purchases.copy()
     review = model.calendar.find("programme.review")[0].event.time  # the next review
     while model.time < review - 0.5:
         model.step()
-    tier_before = model.programme.state.tier.copy()
     visits = p.focal_visits.copy()
     bought = p.purchases - window_purchases
     before = {
@@ -43,11 +58,20 @@ def _demotion_run(effect: bool, seed: int = 3):
         "sow": np.where(bought > 0, visits / np.maximum(bought, 1), 0.0),
         "promoted": model.programme.state.ever_promoted.copy(),
         "active": p.alive & (p.relationship == ACTIVE) & p.member,
+        "tier": model.programme.state.tier.copy(),
     }
+    off = model.fork()
+    off.apply_changes(NO_EFFECT, label="no demotion effect")
+    return {"effect": _after_the_review(model, before), "no_effect": _after_the_review(off, before)}
+
+
+def _after_the_review(model: LoyaltyModel, before: dict) -> tuple:
+    p = model.pop
+    visits = p.focal_visits.copy()
     model.step()  # the review runs before the next day's customers
     tier_after = model.programme.state.tier
-    demoted = before["active"] & (tier_after < tier_before)
-    never = before["active"] & ~before["promoted"] & (tier_before == 0) & (tier_after == 0)
+    demoted = before["active"] & (tier_after < before["tier"])
+    never = before["active"] & ~before["promoted"] & (before["tier"] == 0) & (tier_after == 0)
     for _ in range(179):
         model.step()
     after_visits = p.focal_visits - visits
@@ -69,18 +93,38 @@ def _matched_gap(demoted, never, before, outcome):
     return float(np.average(gaps, weights=weights))
 
 
+@pytest.fixture(scope="module")
+def demotions() -> list[dict[str, tuple]]:
+    return [_demotion_runs(seed) for seed in SEEDS]
+
+
 @pytest.mark.slow
-def test_demotion_hurts_more_than_never_being_promoted():
-    demoted, never, before, visits_on, still_on = _demotion_run(effect=True)
-    assert demoted.sum() > 200
-    gap_visits = _matched_gap(demoted, never, before, visits_on.astype(float))
-    gap_loyal = _matched_gap(demoted, never, before, still_on.astype(float))
-    print(f"demoted minus never promoted: visits {gap_visits:+.2f}, still active {gap_loyal:+.3f}")
-    assert gap_visits < 0
-    assert gap_loyal < 0
-    demoted_off, _, _, visits_off, _ = _demotion_run(effect=False)
-    assert np.array_equal(demoted, demoted_off)  # common random numbers up to the review
-    assert visits_off[demoted].mean() > visits_on[demoted].mean()
+def test_switching_the_demotion_effect_off_makes_the_demoted_buy_more(demotions):
+    for runs in demotions:
+        demoted, _, _, visits_on, _ = runs["effect"]
+        demoted_off, _, _, visits_off, _ = runs["no_effect"]
+        assert np.array_equal(demoted, demoted_off)  # one market up to the review
+        assert demoted.sum() > 200
+        on, off = visits_on[demoted].mean(), visits_off[demoted].mean()
+        print(f"the demoted: {on:.2f} focal visits in 180 days, {off:.2f} without the effect")
+        assert off > on
+
+
+@pytest.mark.slow
+def test_the_demoted_are_less_loyal_than_the_never_promoted(demotions):
+    gaps = [
+        _matched_gap(*runs["effect"][:3], runs["effect"][4].astype(float)) for runs in demotions
+    ]
+    print(f"demoted minus never promoted, still active after 180 days: {np.round(gaps, 4)}")
+    assert np.mean(gaps) < 0
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=DEMOTED_BUY_FAIL)
+def test_the_demoted_buy_less_than_the_never_promoted(demotions):
+    gaps = [_matched_gap(*runs["effect"][:4]) for runs in demotions]
+    print(f"demoted minus never promoted, focal visits in 180 days: {np.round(gaps, 3)}")
+    assert np.mean(gaps) < 0
 
 
 def test_a_larger_gold_tier_lowers_gold_status_and_a_silver_tier_does_not():

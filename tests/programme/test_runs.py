@@ -1,4 +1,5 @@
-"""The loyalty programme: points, breakage, goal gradient, tiers (docs/model.md §4, §9)."""
+"""The loyalty programme in whole runs: points, expiry, buyer types, reviews, targeting
+(docs/model.md §4); its stylized facts (4, 8, 9, 11) are in tests/stylized_facts/."""
 
 from __future__ import annotations
 
@@ -8,31 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.config.loading import load_yaml
-from simulator.experiment.run import build_model, run
+from simulator.experiment.run import build_model
 
-from .conftest import SCENARIOS
-
-
-def monthly_retail(**programme) -> dict:
-    """docs/model.md's monthly-retail preset (r = 2, alpha = 56 days) with a points programme."""
-    return {
-        "name": "monthly_retail",
-        "market": {
-            "segments": [
-                {
-                    "name": "shoppers",
-                    "share": 1.0,
-                    "purchase": {"r": 2.0, "alpha": 56.0},
-                    "dropout": {"a": 1.0, "b": 199.0},
-                }
-            ],
-            "competitors": [{"name": "Rival", "market_share": 0.5}],
-            "initial": {"active": 0.5, "lapsed": 0.0},
-        },
-        "firm": {"market_share": 0.5, "programme": {"enrol_all_at_start": True, **programme}},
-        "run": {"days": 1095, "customers": 20_000},
-    }
-
+from ..conftest import SCENARIOS
+from ..stylized_facts.presets import monthly_retail
 
 # ------------------------------------------------------------ accounting identity
 tier_levels = st.lists(
@@ -113,141 +93,6 @@ def test_expiry_lapses_old_points_first():
     assert t["points_expired"] > 0 and t["points_redeemed"] == 0
     # Nothing older than the expiry period (plus one bucket period) is still held.
     assert model.programme.state.buckets.shape[1] == 2
-
-
-# --------------------------------------------------------------- breakage (fact 8)
-def _breakage(sc: dict, seed: int = 1) -> float:
-    return run(sc, seed=seed).summary["breakage_rate"]
-
-
-@pytest.mark.slow
-def test_fact_8_breakage():
-    """20-40% under the default programme (monthly retail); rises with the threshold and
-    falls with visit frequency."""
-    default = _breakage(monthly_retail())
-    assert 0.20 <= default <= 0.40
-    low = _breakage(monthly_retail(rewards=[{"points": 250, "value": 2.5}]))
-    high = _breakage(monthly_retail(rewards=[{"points": 1000, "value": 10.0}]))
-    assert low < default < high
-    frequent = monthly_retail()
-    frequent["market"]["segments"][0]["purchase"]["alpha"] = 28.0
-    assert _breakage(frequent) < default
-
-
-# -------------------------------------------------------------- goal gradient (fact 4)
-@pytest.mark.slow
-def test_fact_4_goal_gradient():
-    """Last interval before the threshold 12-28% shorter than the first of the cycle;
-    the interval after a redemption is longer than the one before it."""
-    sc = load_yaml(SCENARIOS / "coffee_chain.yaml")
-    sc["market"]["initial"] = {"active": 0.8, "lapsed": 0.0}
-    sc["firm"]["programme"] = {
-        "enrol_all_at_start": True,
-        "points_per_unit": 1.0,
-        "rewards": [{"points": 40, "value": 1.0}],
-        "expiry": {"kind": "none"},
-    }
-    sc["schedule"] = []
-    sc["run"] = {"customers": 30_000, "days": 365, "warmup_days": 0}
-    model, _ = build_model(sc, seed=5)
-    p = model.pop
-    bal = model.programme.state.points_balance
-    last_red = model.programme.state.last_redeem_day
-    log_c, log_d, log_b, log_r = [], [], [], []
-    for d in range(1, 366):
-        model.step()
-        v = np.flatnonzero((p.last_focal_day == d) & p.member)
-        log_c.append(v)
-        log_d.append(np.full(v.size, d))
-        log_b.append(bal[v].copy())
-        log_r.append(last_red[v] == d)
-    assert int(p.member.sum()) >= 20_000
-    c, d, b, red = (np.concatenate(x) for x in (log_c, log_d, log_b, log_r))
-    order = np.lexsort((d, c))
-    c, d, b, red = c[order], d[order], b[order], red[order]
-    first, last, before_red, after_red = [], [], [], []
-    start = None
-    for i in range(1, c.size):
-        if c[i] != c[i - 1]:
-            start = None
-            continue
-        if red[i - 1]:
-            start = i - 1  # a cycle starts at a redemption visit
-            if i >= 2 and c[i - 2] == c[i]:
-                before_red.append(d[i - 1] - d[i - 2])
-                after_red.append(d[i] - d[i - 1])
-        if start is not None and b[i] >= 40 and b[i - 1] < 40 + 0 * b[i]:
-            visits = i - start
-            if visits >= 5:
-                first.append(d[start + 1] - d[start])
-                last.append(d[i] - d[i - 1])
-            start = None
-    assert len(first) > 2000
-    shorter = 1 - np.mean(last) / np.mean(first)
-    print(
-        f"goal gradient: last interval {shorter:.1%} shorter, cycles={len(first)}, "
-        f"after={np.mean(after_red):.2f} before={np.mean(before_red):.2f}"
-    )
-    assert 0.12 <= shorter <= 0.28, shorter
-    assert np.mean(after_red) > np.mean(before_red)
-
-
-# ------------------------------------------------------------------ tiers (fact 9)
-def _demotion_run(effect: bool, seed: int = 3):
-    sc = load_yaml(SCENARIOS / "airline_tiers.yaml")
-    sc["run"] = {"customers": 60_000, "days": 365 + 180, "warmup_days": 0}
-    if not effect:
-        sc["firm"]["programme"]["demotion_penalty"] = 0.0
-        sc["firm"]["programme"]["demotion_satisfaction_drop"] = 0.0
-    model, _ = build_model(sc, seed=seed)
-    p = model.pop
-    for _ in range(365):
-        model.step()
-    tier_before = model.programme.state.tier.copy()
-    sow = p.focal_visits / np.maximum(p.purchases - 1, 1)
-    before = {
-        "rate": p.rate.copy(),
-        "sow": sow,
-        "visits": p.focal_visits.copy(),
-        "promoted": model.programme.state.ever_promoted.copy(),
-        "active": p.alive & (p.relationship == 1) & p.member,
-    }
-    model.step()  # the review runs at the start of day 366
-    demoted = before["active"] & (model.programme.state.tier < tier_before)
-    tier_after = model.programme.state.tier
-    never = before["active"] & ~before["promoted"] & (tier_before == 0) & (tier_after == 0)
-    for _ in range(179):
-        model.step()
-    after_visits = p.focal_visits - before["visits"]
-    still = p.alive & (p.relationship == 1)
-    return demoted, never, before, after_visits, still
-
-
-def _matched_gap(demoted, never, before, outcome):
-    """Demoted minus never-promoted outcome within rate x share-of-wallet cells."""
-    rq = np.digitize(before["rate"], np.quantile(before["rate"][demoted], [0.25, 0.5, 0.75]))
-    sq = np.digitize(before["sow"], np.quantile(before["sow"][demoted], [0.25, 0.5, 0.75]))
-    cell = rq * 4 + sq
-    gaps, weights = [], []
-    for c in np.unique(cell[demoted]):
-        d_m, n_m = demoted & (cell == c), never & (cell == c)
-        if n_m.sum() >= 5:
-            gaps.append(outcome[d_m].mean() - outcome[n_m].mean())
-            weights.append(d_m.sum())
-    return float(np.average(gaps, weights=weights))
-
-
-@pytest.mark.slow
-def test_fact_9_demotion_hurts():
-    """Matched on rate and share of wallet, the demoted buy less and are less loyal than
-    the never-promoted; without the demotion effect the same demoted buy more."""
-    demoted, never, before, visits_on, still_on = _demotion_run(effect=True)
-    assert demoted.sum() > 200
-    assert _matched_gap(demoted, never, before, visits_on.astype(float)) < 0
-    assert _matched_gap(demoted, never, before, still_on.astype(float)) < 0
-    demoted_off, _, _, visits_off, _ = _demotion_run(effect=False)
-    assert np.array_equal(demoted, demoted_off)  # common random numbers up to the review
-    assert visits_off[demoted].mean() > visits_on[demoted].mean()
 
 
 # ------------------------------------------------- light and heavy buyers (section 6)
