@@ -38,6 +38,10 @@ def test_behaviour_off_nests_bgnbd_on_cdnow(seed):
         time_unit=7.0,
     )
     fit = fit_bgnbd(rfm["frequency"].to_numpy(), rfm["recency"].to_numpy(), rfm["T"].to_numpy())
+    print(
+        f"seed {seed}: {repeaters.mean():.1%} repeat; BG/NBD r {fit['r']:.3f}, "
+        f"alpha {fit['alpha']:.2f} weeks; mean spend {tx['spend'].mean():.2f}"
+    )
     assert 0.21 <= fit["r"] <= 0.28
     assert 3.4 <= fit["alpha"] <= 5.7
     assert tx["spend"].mean() == pytest.approx(35.2, abs=2.0)

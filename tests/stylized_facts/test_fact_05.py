@@ -48,5 +48,6 @@ def test_half_the_market_adopts_at_the_bass_half_time():
     for seed in (1, 2):
         active = run(sc, seed=seed).metric("customers_active")
         halves.append(active.index[np.argmax(active.to_numpy() >= 2000)] / 365.0)
+    print(f"half the market adopts at {np.round(halves, 2)} years (Bass: 6.55)")
     assert bass_half_time(0.03, 0.38) == pytest.approx(6.55, abs=0.01)
     assert np.mean(halves) == pytest.approx(6.55, abs=0.4), halves
