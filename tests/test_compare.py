@@ -330,6 +330,16 @@ def test_cli_writes_every_file(tmp_path, capsys):
     assert main(_cli(tmp_path, "--out", str(out), "--seed", "7")) == 0
     stdout = capsys.readouterr().out
     assert f"results: {out}" in stdout and "seeds 7-9" in stdout
+    assert "after a 30-day warm-up, shared by every strategy" in stdout
+    # A line per objective KPI, the strategies indented below it.
+    lines = stdout.splitlines()
+    heads = [line.strip() for line in lines if line.startswith("  ") and line[2] != " "]
+    objectives = [m.heading for m in registry.objectives()]
+    assert [h.split(" (status_quo: ")[0] for h in heads][: len(objectives)] == objectives
+    assert all(
+        line.startswith(("    better: ", "    worse:  ", "    no detectable difference: "))
+        for line in lines[lines.index(f"  {heads[0]}") + 1 : lines.index(f"  {heads[1]}")]
+    )
     names = {p.name for p in out.iterdir()}
     assert {
         "comparison.parquet",
