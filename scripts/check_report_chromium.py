@@ -3,7 +3,7 @@
 Usage::
 
     python scripts/check_report_chromium.py REPORT.html [--screenshot OUT.png]
-        [--window-size 1280,2000] [--chromium /usr/bin/chromium]
+        [--window-size 1280,2000] [--fit-width 800] [--chromium /usr/bin/chromium]
 
 Checks, each a failure with exit code 1:
 
@@ -11,7 +11,12 @@ Checks, each a failure with exit code 1:
   in-page anchor), so it can be forwarded as one file;
 - Chromium exits cleanly within the timeout and writes a screenshot;
 - the screenshot is non-trivial (a real size, many colours, not a blank page);
-- Chromium's log has no ``CONSOLE`` message or ``Uncaught`` exception.
+- Chromium's log has no ``CONSOLE`` message or ``Uncaught`` exception;
+- with ``--fit-width W``: laid out in a W-pixel-wide window, the page does not scroll
+  sideways (``document.documentElement.scrollWidth`` is at most the viewport's width)
+  and no element sticks out past its right edge. A copy of the page with a measuring
+  script is opened with ``--dump-dom``; the script writes what it measured into the
+  DOM, which Chromium prints (the report itself has no script).
 
 Debian's package: ``apt-get install -y chromium``.
 """
@@ -19,6 +24,8 @@ Debian's package: ``apt-get install -y chromium``.
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import re
 import subprocess
 import sys
@@ -31,6 +38,31 @@ CHROMIUM = "/usr/bin/chromium"
 MIN_PNG_BYTES = 20_000
 MIN_COLOURS = 64
 ERROR_PATTERN = re.compile(r"CONSOLE|Uncaught")
+# Measured once the page (and its images) has loaded; innermost offenders first, since
+# a too-wide table also makes its section and <main> too wide.
+MEASURE = """<script>
+addEventListener("load", () => {
+  const root = document.documentElement, limit = root.clientWidth;
+  const past = (el) => el.getBoundingClientRect().right > limit + 0.5;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].map((c) => "." + c).join("");
+  // The element, within the nearest ancestor that has an id or a class.
+  const where = (el) => {
+    let up = el.parentElement;
+    while (up && up !== document.body && !up.id && !up.classList.length) up = up.parentElement;
+    return (up && up !== document.body ? name(up) + " > ... > " : "") + name(el);
+  };
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter((el) => past(el) && ![...el.children].some(past))
+    .map((el) => where(el) + " right=" + Math.round(el.getBoundingClientRect().right)
+      + " text=" + JSON.stringify((el.textContent || "").trim().slice(0, 40)));
+  const out = document.createElement("pre");
+  out.id = "layout-check";
+  out.textContent = JSON.stringify({scrollWidth: root.scrollWidth, clientWidth: limit, wide});
+  document.body.appendChild(out);
+});
+</script>"""
+LAYOUT_PATTERN = re.compile(r'<pre id="layout-check">(.*?)</pre>', re.S)
 
 
 @dataclass
@@ -69,6 +101,63 @@ def external_resources(html_text: str) -> list[str]:
     ]
     refs += [f"CSS @import {m[:60]!r}" for m in re.findall(r"@import\s+([^;]+);", html_text)]
     return refs
+
+
+def _chromium_command(chromium: str, profile: Path, window: str) -> list[str]:
+    return [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        f"--window-size={window}",
+    ]
+
+
+def layout_problems(
+    html_path: str | Path,
+    width: int,
+    *,
+    chromium: str = CHROMIUM,
+    timeout: float = 90.0,
+) -> list[str]:
+    """What makes the page scroll sideways in a ``width``-pixel-wide window (empty: fits).
+
+    Opens a copy of the page with :data:`MEASURE` appended and reads back what it
+    wrote into the DOM (``--dump-dom``).
+    """
+    page = Path(html_path).resolve()
+    tmp = Path(tempfile.mkdtemp(prefix="report-layout-"))
+    probe = tmp / page.name
+    text = page.read_text(encoding="utf-8")
+    at = text.lower().rfind("</body>")
+    probe.write_text(
+        text[:at] + MEASURE + text[at:] if at >= 0 else text + MEASURE, encoding="utf-8"
+    )
+    cmd = [*_chromium_command(chromium, tmp / "profile", f"{width},1000"), "--dump-dom"]
+    try:
+        proc = subprocess.run(
+            [*cmd, probe.as_uri()], capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return [f"layout: chromium did not finish within {timeout:.0f} s"]
+    found = LAYOUT_PATTERN.search(proc.stdout)
+    if found is None:
+        return [f"layout: chromium printed no measurement (exit {proc.returncode})"]
+    measured = json.loads(html.unescape(found.group(1)))
+    if measured["scrollWidth"] <= measured["clientWidth"] and not measured["wide"]:
+        return []
+    problems = [
+        f"layout: the page is {measured['scrollWidth']} px wide in a "
+        f"{measured['clientWidth']} px viewport (it scrolls sideways)"
+    ]
+    problems += [f"layout: sticks out: {w}" for w in measured["wide"][:8]]
+    return problems
 
 
 def _image_problems(png: Path) -> list[str]:
@@ -116,21 +205,11 @@ def check(
         f"external resource: {r}" for r in external_resources(page.read_text(encoding="utf-8"))
     ]
     cmd = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp / 'profile'}",
+        *_chromium_command(chromium, tmp / "profile", window),
         "--enable-logging=stderr",
         "--v=0",
         "--hide-scrollbars",
         f"--screenshot={png}",
-        f"--window-size={window}",
         page.as_uri(),
     ]
     try:
@@ -153,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("html", help="the HTML file to open")
     parser.add_argument("--screenshot", help="where to write the PNG (default: a temp file)")
     parser.add_argument("--window-size", default="1280,2000", help="WIDTH,HEIGHT in pixels")
+    parser.add_argument(
+        "--fit-width",
+        type=int,
+        metavar="W",
+        help="also fail if the page scrolls sideways in a W-pixel-wide window",
+    )
     parser.add_argument("--chromium", default=CHROMIUM, help="the Chromium binary")
     args = parser.parse_args(argv)
     if not Path(args.chromium).exists():
@@ -164,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         result = check(args.html, args.screenshot, window=args.window_size, chromium=args.chromium)
+        if args.fit_width:
+            result.problems += layout_problems(args.html, args.fit_width, chromium=args.chromium)
     except FileNotFoundError as exc:
         print(f"check_report_chromium: {exc}", file=sys.stderr)
         return 2

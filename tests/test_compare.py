@@ -111,15 +111,52 @@ def test_replications_needed_by_hand():
     assert stats.replications_needed(math.nan, 1.0) is None
 
 
-def test_incremental_roi_by_hand():
+def test_margin_per_cost_and_roi_by_hand():
     # Extra net margin 10 and 12 for an extra programme cost of 5 in each replication:
     # (10 + 5) / 5 = 3 and (12 + 5) / 5 = 3.4, ratio of means 16 / 5 = 3.2.
-    roi = stats.incremental_roi([10.0, 12.0, 11.0], [5.0, 5.0, 5.0])
-    assert roi.estimate == pytest.approx(3.2)
-    assert roi.low < 3.2 < roi.high
+    dm, dc = [10.0, 12.0, 11.0], [5.0, 5.0, 5.0]
+    ratio = stats.margin_per_cost(dm, dc)
+    assert ratio.estimate == pytest.approx(3.2)
+    assert ratio.low < 3.2 < ratio.high
+    # The ROI is that - 1: 2.2, the same interval moved down by exactly 1.
+    roi = stats.incremental_roi(dm, dc)
+    assert roi.estimate == pytest.approx(2.2) == pytest.approx(np.mean(dm) / np.mean(dc))
+    assert (roi.low, roi.high) == pytest.approx((ratio.low - 1, ratio.high - 1))
+    assert roi.sd == ratio.sd and roi.n == ratio.n == 3
     assert stats.roi_verdict(roi) == "pays back"
-    assert math.isnan(stats.incremental_roi([1.0, 2.0], [0.0, 0.0]).estimate)
+    assert math.isnan(stats.margin_per_cost([1.0, 2.0], [0.0, 0.0]).estimate)
     assert math.isnan(stats.incremental_roi([1.0, 2.0], [-1.0, -1.0]).estimate)
+
+
+def test_roi_verdict_reads_the_roi_around_zero():
+    assert stats.roi_verdict(stats.Interval(0.4, 0.1, 0.7, 5)) == "pays back"
+    assert stats.roi_verdict(stats.Interval(-0.4, -0.7, -0.1, 5)) == "does not pay back"
+    # 0.5 of margin back per 1.00 (a ratio of 0.5 with its interval above 0) loses money.
+    below = stats.incremental_roi([-5.0, -5.2, -4.8], [10.0, 10.0, 10.0])
+    assert below.estimate == pytest.approx(-0.5) and stats.roi_verdict(below) == "does not pay back"
+    assert stats.roi_verdict(stats.Interval(0.2, -0.1, 0.5, 5)) == "no detectable difference"
+    assert stats.roi_verdict(stats.Interval(0.2, math.nan, math.nan, 1)) == "n/a"
+
+
+def test_both_roi_rows_in_the_table():
+    kpis = pd.DataFrame(
+        {
+            "strategy": ["a"] * 6 + ["b"] * 6,
+            "replication": [0, 1, 2] * 4,
+            "metric": (["net_margin"] * 3 + ["programme_cost"] * 3) * 2,
+            "value": [100.0, 110.0, 90.0, 0.0, 0.0, 0.0, 95.0, 104.0, 86.0, 20.0, 20.0, 20.0],
+        }
+    )
+    t = stats.comparison_table(kpis, ["a", "b"], "a", 3, ["net_margin", "programme_cost"])
+    ratio = t[t["metric"] == stats.MARGIN_PER_COST].iloc[0]
+    roi = t[t["metric"] == stats.INCREMENTAL_ROI].iloc[0]
+    assert ratio["strategy"] == roi["strategy"] == "b"  # not the baseline
+    # Delta net margin -5 for 20 of extra cost: 15 of margin per 20 spent, ROI -0.25.
+    assert ratio["mean"] == pytest.approx(0.75) and roi["mean"] == pytest.approx(-0.25)
+    assert roi["ci_low"] == pytest.approx(ratio["ci_low"] - 1)
+    assert roi["ci_high"] == pytest.approx(ratio["ci_high"] - 1)
+    assert ratio["verdict"] == roi["verdict"] == "does not pay back"
+    assert list(t["metric"])[-2:] == [stats.MARGIN_PER_COST, stats.INCREMENTAL_ROI]
 
 
 def test_comparison_table_on_hand_made_numbers():
@@ -293,6 +330,16 @@ def test_cli_writes_every_file(tmp_path, capsys):
     assert main(_cli(tmp_path, "--out", str(out), "--seed", "7")) == 0
     stdout = capsys.readouterr().out
     assert f"results: {out}" in stdout and "seeds 7-9" in stdout
+    assert "after a 30-day warm-up, shared by every strategy" in stdout
+    # A line per objective KPI, the strategies indented below it.
+    lines = stdout.splitlines()
+    heads = [line.strip() for line in lines if line.startswith("  ") and line[2] != " "]
+    objectives = [m.heading for m in registry.objectives()]
+    assert [h.split(" (status_quo: ")[0] for h in heads][: len(objectives)] == objectives
+    assert all(
+        line.startswith(("    better: ", "    worse:  ", "    no detectable difference: "))
+        for line in lines[lines.index(f"  {heads[0]}") + 1 : lines.index(f"  {heads[1]}")]
+    )
     names = {p.name for p in out.iterdir()}
     assert {
         "comparison.parquet",

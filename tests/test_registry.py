@@ -7,7 +7,7 @@ import pytest
 
 import simulator
 from simulator.cli.run import format_summary
-from simulator.experiment.stats import INCREMENTAL_ROI
+from simulator.experiment.stats import INCREMENTAL_ROI, MARGIN_PER_COST
 from simulator.metrics import registry
 from simulator.metrics.registry import COMPARISON, GROUPS, METRICS
 
@@ -75,7 +75,21 @@ def test_every_declaration_is_recorded_somewhere(runs):
     final = set().union(*(set(r.summary) for r in runs))
     assert [m.name for m in METRICS.values() if m.daily and m.name not in daily] == []
     assert [m.name for m in METRICS.values() if m.final and m.name not in final] == []
-    assert [m.name for m in METRICS.values() if m.kind == COMPARISON] == [INCREMENTAL_ROI]
+    assert [m.name for m in METRICS.values() if m.kind == COMPARISON] == [
+        MARGIN_PER_COST,
+        INCREMENTAL_ROI,
+    ]
+
+
+def test_the_two_programme_returns_are_labelled_apart():
+    """Issue 12: 'margin per 1.00 of programme cost' and ROI (= that - 1), each labelled."""
+    assert METRICS[MARGIN_PER_COST].label == "margin gained per 1.00 of extra programme cost"
+    assert METRICS[INCREMENTAL_ROI].label == (
+        "incremental programme ROI (margin gained per 1.00 of cost \u2212 1)"
+    )
+    # The ROI is read around 0 (signed), the ratio around 1.
+    assert METRICS[INCREMENTAL_ROI].signed and not METRICS[MARGIN_PER_COST].signed
+    assert METRICS[INCREMENTAL_ROI].direction == METRICS[MARGIN_PER_COST].direction == 1
 
 
 @pytest.mark.parametrize("role", ["headline", "compared", "objective", "trajectory"])

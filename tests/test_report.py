@@ -61,37 +61,44 @@ def test_report_escapes_text(page):
 
 
 def test_report_sections(page, comparison):
-    for heading in (
+    headings = (
         "Executive summary",
+        "Recommendation",
+        "Scorecard",
+        "Differences from the baseline",
         "Key figures",
         "Over time",
         "Satisfaction",
         "By segment",
         "Assumptions",
-    ):
-        assert heading in page
+    )
+    at = [page.index(h) for h in headings]
+    assert at == sorted(at), "the answer first, the set-up last"
     assert "95% CI" in page and "status_quo" in page
     assert 'class="v v-' in page  # coloured verdicts
     assert "enrol_probability" in page  # the loyalty card's overrides
     assert "coffee_chain" in page and "competitive_intensity" in page  # resolved YAML
     for seed in comparison.seeds:
         assert str(seed) in page
+    warmup = comparison.metadata["warmup_days"]
+    assert warmup > 0 and f"after a {warmup}-day warm-up, shared by every strategy" in page
 
 
-def test_executive_summary_names_the_best_strategy(comparison):
-    findings = {f.metric: f for f in executive_summary(comparison)}
-    assert "net_margin" in findings
+def test_executive_summary_lists_every_detectable_difference(comparison):
+    """Each objective names every strategy the table calls better or worse, in its line."""
     t = comparison.table
-    nm = t[t["metric"] == "net_margin"].sort_values("mean")
-    best = nm.iloc[-1]["strategy"]
-    assert best in findings["net_margin"].text
-    assert (
-        "vs status_quo" in findings["net_margin"].text or "baseline" in findings["net_margin"].text
-    )
-    assert "95% CI" in findings["net_margin"].text
-    # Lower is better for programme cost: the no-programme baseline wins it.
-    assert findings["programme_cost"].text.startswith("the baseline status_quo is best")
-    assert "programme_roi_incremental" in findings
+    findings = {f.metric: f for f in executive_summary(comparison)}
+    assert "net_margin" in findings and "programme_cost" in findings
+    for metric, finding in findings.items():
+        rows = t[(t["metric"] == metric) & (t["strategy"] != comparison.baseline)]
+        for verdict, listed in (("better", finding.better), ("worse", finding.worse)):
+            expected = set(rows.loc[rows["verdict"] == verdict, "strategy"])
+            assert {p.split(" ")[0] for p in listed} == {s.split(" ")[0] for s in expected}
+            assert all("95% CI" in p for p in listed)
+        rest = rows.loc[~rows["verdict"].isin(["better", "worse"]), "strategy"]
+        assert all(s in finding.undetected for s in rest), (metric, finding.undetected)
+    # The card spends on a programme the baseline does not have.
+    assert findings["programme_cost"].worse[0].startswith("loyalty_card raises programme cost")
 
 
 def test_formats():
@@ -187,13 +194,34 @@ def test_report_renders_in_chromium(comparison, tmp_path, chromium):
     report.write_text(render_html(comparison), encoding="utf-8")
     shot = tmp_path / "report.png"
     proc = subprocess.run(
-        [sys.executable, str(CHECK), str(report), "--screenshot", str(shot)],
+        # Also laid out in an 800-pixel-wide window: nothing may scroll sideways.
+        [sys.executable, str(CHECK), str(report), "--screenshot", str(shot), "--fit-width", "800"],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert shot.stat().st_size > 20_000
+
+
+def test_chromium_check_measures_the_width(tmp_path, chromium):
+    sys.path.insert(0, str(CHECK.parent))
+    try:
+        from check_report_chromium import layout_problems
+    finally:
+        sys.path.remove(str(CHECK.parent))
+    wide = tmp_path / "wide.html"
+    wide.write_text(
+        '<!DOCTYPE html><html><body><table class="kpi" style="width:1200px">'
+        "<tr><td>too wide</td></tr></table></body></html>"
+    )
+    problems = layout_problems(wide, 800)
+    assert problems and "scrolls sideways" in problems[0], problems
+    assert any("table.kpi" in p for p in problems), problems
+    # The same table at 600 px fits; so does the page at 1300 px.
+    assert layout_problems(wide, 1300) == []
+    wide.write_text(wide.read_text().replace("1200px", "600px"))
+    assert layout_problems(wide, 800) == []
 
 
 def test_chromium_check_catches_console_errors(tmp_path, chromium):

@@ -79,7 +79,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from simulator.config.loading import load_yaml, parse_set
     from simulator.experiment.compare import run_comparison
     from simulator.io.comparison import write_comparison
-    from simulator.report.summary import summary_lines
+    from simulator.report.recommend import recommendation
+    from simulator.report.summary import summary_lines, warmup_text
 
     # Fail before hours of runs, not after them (checked again when writing).
     if args.out is not None and Path(args.out).exists():
@@ -103,13 +104,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     )
     path = write_comparison(result, args.out)
     meta = result.metadata
+    warmup = warmup_text(result)
     print(
         f"{result.scenario}: {len(result.strategies)} strategies x {result.replications} "
-        f"replications (seeds {result.seeds[0]}-{result.seeds[-1]}), baseline "
-        f"{result.baseline}, {meta.get('jobs')} jobs, {meta.get('wall_time_s', 0):.1f} s"
+        f"replications (seeds {result.seeds[0]}-{result.seeds[-1]}"
+        f"{', ' + warmup if warmup else ''}), baseline {result.baseline}, "
+        f"{meta.get('jobs')} jobs, {meta.get('wall_time_s', 0):.1f} s"
     )
     for line in summary_lines(result):
         print(f"  {line}")
+    if len(result.strategies) > 1:
+        # The report states the caveats the recommendation rests on.
+        print(f"  Recommendation: {recommendation(result).text} (caveats: report.html)")
     if result.failures:
         print(f"{len(result.failures)} runs failed: see {path / 'failures.json'}")
     print(f"results: {path}")

@@ -33,6 +33,7 @@ BETTER, WORSE, HIGHER, LOWER = "better", "worse", "higher", "lower"
 NO_DIFFERENCE = "no detectable difference"
 BASELINE = "baseline"
 NOT_AVAILABLE = "n/a"
+PAYS_BACK, NO_PAY_BACK = "pays back", "does not pay back"
 
 TABLE_COLUMNS = [
     "strategy",
@@ -50,6 +51,8 @@ TABLE_COLUMNS = [
     "verdict",
     "replications_needed",
 ]
+# Computed by the comparison from the paired net-margin and programme-cost deltas.
+MARGIN_PER_COST = "margin_per_programme_cost"
 INCREMENTAL_ROI = "programme_roi_incremental"
 
 
@@ -172,21 +175,20 @@ def replications_needed(
     return max(2, math.ceil((z * sd_diff / abs(mean_diff)) ** 2))
 
 
-def incremental_roi(
+def margin_per_cost(
     delta_net_margin: Sequence[float] | np.ndarray,
     delta_programme_cost: Sequence[float] | np.ndarray,
     level: float = LEVEL,
 ) -> Interval:
-    """Incremental programme ROI of a strategy against the baseline, with its interval.
+    """Margin gained per 1.00 of extra programme cost against the baseline, with its interval.
 
     ``(delta net_margin + delta programme_cost) / delta programme_cost``: the margin the
     strategy earns over the baseline *before* its extra programme cost, per unit of
     extra programme cost. Net margin already has programme cost taken off, so adding
     the cost back isolates what the spend bought (extra visits, retention,
     word-of-mouth, less the extra acquisition and service costs); dividing by it gives
-    the return per unit spent. Above 1 the extra spend pays for itself; below 1 it
-    does not (and 1 + the usual ``delta net / delta cost`` ROI is the same number).
-    The firm's own ``programme_roi`` KPI is gross (members' margin over cost), not
+    what each 1.00 spent brought back. Above 1 the extra spend pays for itself. The
+    firm's own ``programme_roi`` KPI is gross (members' margin over cost), not
     incremental: it credits the programme with purchases members would have made
     anyway.
 
@@ -211,14 +213,34 @@ def incremental_roi(
     return Interval(ratio, ratio - half, ratio + half, n, se * math.sqrt(n))
 
 
+def incremental_roi(
+    delta_net_margin: Sequence[float] | np.ndarray,
+    delta_programme_cost: Sequence[float] | np.ndarray,
+    level: float = LEVEL,
+) -> Interval:
+    """Incremental programme ROI: :func:`margin_per_cost` − 1, interval shifted with it.
+
+    Return on the extra spend net of the spend itself, ``delta net_margin / delta
+    programme_cost``: 0 means the extra programme cost only paid for itself, +0.25 that
+    each 1.00 spent brought the 1.00 back and 0.25 more. Shifting by a constant leaves
+    the ratio estimator's spread unchanged, so the interval moves as a whole.
+    """
+    ratio = margin_per_cost(delta_net_margin, delta_programme_cost, level)
+    return _less_one(ratio)
+
+
+def _less_one(ratio: Interval) -> Interval:
+    return Interval(ratio.estimate - 1, ratio.low - 1, ratio.high - 1, ratio.n, ratio.sd)
+
+
 def roi_verdict(roi: Interval) -> str:
-    """'pays back' if the whole interval is above 1, 'does not pay back' if below."""
+    """'pays back' if the whole ROI interval is above 0, 'does not pay back' if below."""
     if not (math.isfinite(roi.low) and math.isfinite(roi.high)):
         return NOT_AVAILABLE
-    if roi.low > 1:
-        return "pays back"
-    if roi.high < 1:
-        return "does not pay back"
+    if roi.low > 0:
+        return PAYS_BACK
+    if roi.high < 0:
+        return NO_PAY_BACK
     return NO_DIFFERENCE
 
 
@@ -310,6 +332,8 @@ def _row(wide: pd.DataFrame, metric: str, strategy: str, replications: int) -> n
 def _roi_rows(
     wide: pd.DataFrame, strategies: Sequence[str], baseline: str, replications: int
 ) -> list[dict]:
+    """Two rows per strategy with a positive mean extra programme cost: margin per 1.00
+    of that cost, and the incremental ROI (that − 1)."""
     names = wide.index.get_level_values(0)
     if "net_margin" not in names or "programme_cost" not in names:
         return []
@@ -323,27 +347,31 @@ def _roi_rows(
         dc = _row(wide, "programme_cost", strategy, replications) - _row(
             wide, "programme_cost", baseline, replications
         )
-        roi = incremental_roi(dm, dc)
-        if not math.isfinite(roi.estimate):
+        ratio = margin_per_cost(dm, dc)
+        if not math.isfinite(ratio.estimate):
             continue
-        rows.append(
-            {
-                "strategy": strategy,
-                "metric": INCREMENTAL_ROI,
-                "direction": registry.METRICS[INCREMENTAL_ROI].direction,
-                "n": roi.n,
-                "mean": roi.estimate,
-                "ci_low": roi.low,
-                "ci_high": roi.high,
-                "diff": math.nan,
-                "diff_ci_low": math.nan,
-                "diff_ci_high": math.nan,
-                "unpaired_ci_low": math.nan,
-                "unpaired_ci_high": math.nan,
-                "verdict": roi_verdict(roi),
-                "replications_needed": None,
-            }
-        )
+        roi = _less_one(ratio)
+        # One judgement for both rows: the ratio above 1 is the ROI above 0.
+        judged = roi_verdict(roi)
+        for metric, interval in ((MARGIN_PER_COST, ratio), (INCREMENTAL_ROI, roi)):
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "metric": metric,
+                    "direction": registry.METRICS[metric].direction,
+                    "n": interval.n,
+                    "mean": interval.estimate,
+                    "ci_low": interval.low,
+                    "ci_high": interval.high,
+                    "diff": math.nan,
+                    "diff_ci_low": math.nan,
+                    "diff_ci_high": math.nan,
+                    "unpaired_ci_low": math.nan,
+                    "unpaired_ci_high": math.nan,
+                    "verdict": judged,
+                    "replications_needed": None,
+                }
+            )
     return rows
 
 

@@ -1,4 +1,5 @@
-"""The report's figures, as PNG data URIs: trajectories over time and satisfaction.
+"""The report's figures, as PNG data URIs: differences from the baseline, trajectories
+over time and satisfaction.
 
 Object-oriented matplotlib (no pyplot): no global backend or figure state. Which
 metrics are drawn, their titles, units and whether they are cumulated come from
@@ -15,14 +16,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.experiment.results import ComparisonResult
-from simulator.experiment.stats import band
+from simulator.experiment.stats import BETTER, WORSE, band
 from simulator.metrics import registry
 from simulator.report.axes import mark_events
+from simulator.report.format import change_scale, finite
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["satisfaction_figure", "trajectory_figures"]
+__all__ = ["difference_figures", "satisfaction_figure", "trajectory_figures"]
+
+# Verdict colours, the same greens, reds and greys as the report's badges.
+VERDICT_COLOURS = {BETTER: "#1a7f37", WORSE: "#cf222e"}
+NEUTRAL = "#6e7781"
 
 
 def _figure(title: str, ylabel: str, *, size: tuple[float, float] = (6.4, 3.3)) -> Figure:
@@ -47,6 +53,55 @@ def _png(fig: Figure) -> str:
 
 def _colour(result: ComparisonResult, strategy: str) -> str:
     return f"C{result.strategies.index(strategy) % 10}"
+
+
+def difference_figures(result: ComparisonResult) -> list[tuple[str, str]]:
+    """(title, data URI) per objective: a forest plot of the paired differences.
+
+    One row per strategy: the mean paired difference from the baseline with its 95%
+    interval, coloured by verdict, and a line at 0. Strategies that differ by 1% are
+    told apart here, not on overlapping level charts. Units are those of
+    :func:`~simulator.report.format.change_scale` (points, or % of the baseline's
+    level), so the plot reads like the scorecard.
+    """
+    table = result.table
+    out = []
+    for objective in registry.objectives():
+        rows = table[
+            (table["metric"] == objective.name)
+            & (table["strategy"] != result.baseline)
+            & table["diff"].notna()
+        ]
+        base = table.loc[
+            (table["metric"] == objective.name) & (table["strategy"] == result.baseline), "mean"
+        ]
+        if rows.empty or base.empty:
+            continue
+        scale = change_scale(objective.name, base.iloc[0])
+        factor, unit = scale if scale is not None else (1.0, "")
+        better = "higher" if objective.direction > 0 else "lower"
+        title = f"{objective.heading} ({better} is better)"
+        fig = _figure(title, "", size=(5.2, 1.0 + 0.34 * len(rows)))
+        ax = fig.axes[0]
+        ax.grid(False)
+        ax.grid(axis="x", alpha=0.3)
+        for y, (_, r) in enumerate(rows.iterrows()):
+            x = float(r["diff"]) * factor
+            colour = VERDICT_COLOURS.get(r["verdict"], NEUTRAL)
+            if finite(r["diff_ci_low"]):
+                low, high = float(r["diff_ci_low"]) * factor, float(r["diff_ci_high"]) * factor
+                ax.plot([low, high], [y, y], color=colour, lw=2.2, solid_capstyle="butt")
+            ax.plot([x], [y], "o", color=colour, ms=6)
+        ax.axvline(0, color="0.25", lw=1)
+        ax.set_yticks(range(len(rows)), labels=[str(s) for s in rows["strategy"]], fontsize=9)
+        ax.set_ylim(len(rows) - 0.5, -0.5)  # first strategy on top, as in the tables
+        what = {"%": f"% of {result.baseline}'s level", " points": "points"}.get(
+            unit, objective.unit
+        )
+        ax.set_xlabel(f"\u0394 vs {result.baseline} ({what})", fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+        out.append((title, _png(fig)))
+    return out
 
 
 def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ CSS = """
 body{margin:0;background:#fff;color:var(--ink);
  font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1180px;margin:0 auto;padding:24px 28px 40px}
+@media (max-width:820px){main{padding:16px 14px 32px}}
 h1{font-size:24px;margin:0 0 4px}
 h2{font-size:18px;margin:30px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line)}
 h3{font-size:14px;margin:18px 0 6px}
@@ -39,8 +40,31 @@ table{border-collapse:collapse;width:100%;font-size:12.5px;font-variant-numeric:
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
 th{background:var(--head);font-weight:600;border-bottom:2px solid var(--line)}
 th.l,td.l{text-align:left}
-table.kpi td:not(.l){white-space:nowrap}
-table.narrow{width:auto;min-width:420px}
+table.kpi{width:auto;min-width:min(100%,560px)}
+table.kpi td{overflow-wrap:anywhere}
+table.kpi td.l{min-width:8.5em}
+table.kpi tr.group th{background:#fff;text-align:left;font-size:13px;padding-top:10px}
+.ci{display:block;color:var(--muted);font-size:11px}
+table.kpi td:nth-child(2) .ci,table.kpi td:nth-child(3) .ci{white-space:nowrap}
+table.narrow{width:auto;min-width:min(100%,420px)}
+table.score{font-size:12px}
+table.score th,table.score td{text-align:center;padding:4px 2px}
+table.score thead th{font-size:11.5px;overflow-wrap:anywhere}
+table.score th.l{text-align:left;min-width:6.5em;overflow-wrap:anywhere}
+table.score small{display:block;font-size:10.5px;font-weight:400;color:var(--muted)}
+td.sc{white-space:nowrap}
+td.sc small{white-space:normal;color:inherit;opacity:.8}
+.sc-better,.sc-worse,.sc-base{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.sc-better{background:#dafbe1;color:#116329}
+.sc-worse{background:#ffebe9;color:#a40e26}
+.sc-none{color:var(--muted)}
+.sc-base{font-style:italic;color:var(--muted)}
+.advice{border:1px solid var(--line);border-left:4px solid #54aeff;border-radius:6px;
+ padding:4px 14px 6px;margin:10px 0}
+.advice h3{margin-top:8px}
+.advice-prefer{border-left-color:#4ac26b}
+.advice-trade-off{border-left-color:#d4a72c}
+ul.caveats{margin:2px 0 6px;padding-left:18px;font-size:12.5px;color:var(--muted)}
 table.facts{width:auto} table.facts td{text-align:left}
 .muted{color:var(--muted)}
 .v{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;
@@ -50,8 +74,9 @@ table.facts{width:auto} table.facts td{text-align:left}
 .v-info{background:#ddf4ff;color:#0550ae;border-color:#54aeff}
 .v-neutral{background:#eff2f5;color:#59636e;border-color:#d1d9e0}
 .v-base{background:#fff;color:#59636e;border-color:#d1d9e0;font-style:italic}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:14px 20px;
- align-items:start}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,480px),1fr));
+ gap:14px 20px;align-items:start}
+.grid-small{grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr))}
 figure{margin:0;break-inside:avoid}
 figure img{width:100%;height:auto;display:block}
 figcaption{font-size:12px;color:var(--muted);margin-top:2px}

@@ -1,5 +1,6 @@
-"""The report's sections as HTML fragments: summary, key figures, charts, breakdowns,
-failures and assumptions.
+"""The report's sections as HTML fragments, in page order: the opening
+(:mod:`simulator.report.opening`), then key figures, charts over time, satisfaction,
+breakdowns, failures and assumptions.
 
 Every piece of text goes through :func:`esc`; cells arrive at :func:`table` already
 escaped. Labels, formats and the order of rows come from
@@ -9,88 +10,31 @@ escaped. Labels, formats and the order of rows come from
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from simulator.experiment.results import ComparisonResult
-from simulator.experiment.stats import t_interval
+from simulator.experiment.stats import NO_DIFFERENCE, t_interval
 from simulator.metrics import registry
 from simulator.report.charts import satisfaction_figure, trajectory_figures
-from simulator.report.format import cap, finite, fmt_diff, fmt_interval, fmt_value
-from simulator.report.markup import badge, esc, inline_yaml, package_version, table
-from simulator.report.summary import executive_summary
+from simulator.report.format import DASH, finite, fmt_diff, fmt_interval, fmt_value, listed
+from simulator.report.markup import (
+    badge,
+    esc,
+    figures,
+    grouped_table,
+    inline_yaml,
+    package_version,
+    table,
+)
+from simulator.report.opening import OPENING, is_single
+from simulator.report.summary import detection
 
 __all__ = ["SECTIONS", "is_single"]
 
 
-def is_single(result: ComparisonResult) -> bool:
-    """A single run (one replication): values without intervals."""
-    return result.replications < 2
-
-
-def _run_facts(result: ComparisonResult) -> tuple[int | None, int | None]:
-    run = result.resolved.get("run", {}) if isinstance(result.resolved, dict) else {}
-    return run.get("days"), run.get("customers")
-
-
-def _intro(result: ComparisonResult) -> str:
-    days, customers = _run_facts(result)
-    size = f"{days} simulated days and {customers:,} customers" if days and customers else ""
-    if is_single(result):
-        return (
-            f"<p>One run of strategy <b>{esc(result.strategies[0])}</b> (seed "
-            f"{result.seeds[0]}{', ' + esc(size) if size else ''}). A single run has "
-            "no confidence intervals: a difference between strategies smaller than the "
-            "run-to-run noise cannot be told apart. Use <code>loyalty-sim compare</code> "
-            "for replicated, paired comparisons.</p>"
-        )
-    seeds = f"{result.seeds[0]}\u2013{result.seeds[-1]}"
-    return (
-        f"<p>{len(result.strategies)} strategies, {result.replications} replications each "
-        f"({esc(size)} per run), compared against the baseline "
-        f"<b>{esc(result.baseline)}</b>. Replication <i>k</i> of every strategy uses the same "
-        f"seed (seeds {seeds}), so the strategies meet the same customers and the same luck "
-        "(common random numbers) and differences come from the strategy. Intervals are 95% "
-        "t-intervals; differences are paired by replication. Annual retention is "
-        "extrapolated from the simulated horizon.</p>"
-    )
-
-
-def _summary_section(result: ComparisonResult) -> str:
-    parts = ['<section id="summary"><h2>Executive summary</h2>', _intro(result)]
-    if result.failures:
-        parts.append(
-            f'<p class="warn">{len(result.failures)} of '
-            f"{len(result.strategies) * result.replications} runs failed and are left "
-            'out; see <a href="#failures">Failures</a>.</p>'
-        )
-    if is_single(result):
-        rows = result.table.set_index("metric")
-        shown = [
-            m
-            for m in registry.objectives()[:5]
-            if m.name in rows.index and finite(rows.at[m.name, "mean"])
-        ]
-        items = [
-            f"<li><b>{esc(m.heading)}</b>: {esc(fmt_value(m.name, rows.at[m.name, 'mean']))}</li>"
-            for m in shown
-        ]
-        parts.append(f'<ul class="findings">{"".join(items)}</ul>')
-    else:
-        items = [
-            f"<li><b>{esc(cap(f.label))}</b>: {esc(f.text)} {badge(f.verdict)}</li>"
-            for f in executive_summary(result)
-        ]
-        parts.append(f'<ul class="findings">{"".join(items)}</ul>')
-    parts.append("</section>")
-    return "".join(parts)
-
-
 def _directions() -> str:
     """'higher is better except a, b and c', from the compared KPIs' directions."""
-
-    def listed(labels: list[str]) -> str:
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-
     lower = [m.label for m in registry.compared() if m.direction < 0]
     neither = [m.label for m in registry.compared() if m.direction == 0]
     text = "higher is better" + (f" except {listed(lower)}" if lower else "")
@@ -99,59 +43,73 @@ def _directions() -> str:
     return text
 
 
-def _kpi_section(result: ComparisonResult) -> str:
-    kpis = result.table
-    single, one = is_single(result), len(result.strategies) == 1
-    headers = ["KPI", *([] if one else ["Strategy"]), "Mean" if not single else "Value"]
-    if not single:
-        headers.append("95% CI")
-    if not one and not single:
-        headers += [
-            f"\u0394 vs {result.baseline}",
-            "95% CI (paired)",
-            "95% CI (unpaired, for reference)",
-            "Verdict",
-            "Replications for 80% power",
-        ]
-    rows = []
-    previous = None
-    for _, r in kpis.iterrows():
+def _two_lines(value: str, interval: str) -> str:
+    """A value with its interval below it, small: two short lines instead of two columns."""
+    below = f'<span class="ci">{esc(interval)}</span>' if interval != DASH else ""
+    return f"{esc(value)}{below}"
+
+
+def _single_kpis(result: ComparisonResult) -> str:
+    rows = [
+        [f"<b>{esc(registry.get(r['metric']).heading)}</b>", esc(fmt_value(r["metric"], r["mean"]))]
+        for _, r in result.table.iterrows()
+    ]
+    return table(["KPI", "Value"], rows, cls="kpi narrow")
+
+
+def _kpi_rows(result: ComparisonResult, rows: pd.DataFrame) -> list[list[str]]:
+    """One KPI's rows: strategy, mean over its interval and, against a baseline,
+    the paired difference over its interval and the verdict."""
+    out = []
+    for _, r in rows.iterrows():
         m = r["metric"]
-        label = registry.get(m).heading if m != previous else ""
-        previous = m
-        row = [
-            f"<b>{esc(label)}</b>",
-            *([] if one else [esc(r["strategy"])]),
-            esc(fmt_value(m, r["mean"])),
+        cells = [
+            esc(r["strategy"]),
+            _two_lines(fmt_value(m, r["mean"]), fmt_interval(m, r["ci_low"], r["ci_high"])),
         ]
-        if not single:
-            row.append(esc(fmt_interval(m, r["ci_low"], r["ci_high"])))
-        if not one and not single:
-            need = r["replications_needed"]
-            row += [
-                esc(fmt_diff(m, r["diff"])),
-                esc(fmt_interval(m, r["diff_ci_low"], r["diff_ci_high"], diff=True)),
-                f'<span class="muted">'
-                f"{esc(fmt_interval(m, r['unpaired_ci_low'], r['unpaired_ci_high'], diff=True))}"
-                "</span>",
-                badge(r["verdict"]),
-                esc(int(need)) if finite(need) else "\u2013",
+        if len(result.strategies) > 1:
+            detect = detection(r["replications_needed"], result.replications)
+            power = ""
+            if r["verdict"] == NO_DIFFERENCE and detect:
+                power = f'<span class="ci">{esc(detect)} it</span>'
+            cells += [
+                _two_lines(
+                    fmt_diff(m, r["diff"]),
+                    fmt_interval(m, r["diff_ci_low"], r["diff_ci_high"], diff=True),
+                ),
+                badge(r["verdict"]) + power,
             ]
-        rows.append(row)
+        out.append(cells)
+    return out
+
+
+def _kpi_section(result: ComparisonResult) -> str:
+    if is_single(result):
+        return f'<section id="kpis"><h2>Key figures</h2>{_single_kpis(result)}</section>'
+    headers = ["Strategy", "Mean (95% CI)"]
+    if len(result.strategies) > 1:
+        headers += [f"\u0394 vs {result.baseline} (95% CI, paired)", "Verdict"]
+    # One group per KPI, its name as a full-width row: four narrow columns fit an
+    # 800-pixel screen where a KPI column and separate interval columns did not.
+    groups = [
+        (registry.get(str(metric)).heading, _kpi_rows(result, rows))
+        for metric, rows in result.table.groupby("metric", sort=False)
+    ]
     note = ""
-    if not single and not one:
+    if len(result.strategies) > 1:
         note = (
             '<p class="note">Verdicts read the paired interval in each KPI\'s direction '
-            f"({esc(_directions())}). <i>Replications for 80% power</i>: how many paired "
-            "replications would detect a true difference of the observed size 80% of the time (5% "
-            "two-sided). The incremental programme ROI is (\u0394 net margin + \u0394 "
-            "programme cost) / \u0394 programme cost against the baseline: margin earned "
-            "before the extra programme cost per 1.00 of that cost.</p>"
+            f"({esc(_directions())}); under a difference that is not detectable, the paired "
+            "replications that would detect a true difference of its size 80% of the time "
+            "(5% two-sided). The unpaired (Welch) intervals, what independent seeds would "
+            "have given, are in comparison.csv. The margin gained per 1.00 of extra "
+            "programme cost is (\u0394 net margin + \u0394 programme cost) / \u0394 "
+            "programme cost against the baseline; the incremental programme ROI is that "
+            "\u2212 1, and the spend pays back when its interval is above 0.</p>"
         )
     return (
         f'<section id="kpis"><h2>Key figures</h2>'
-        f"{table(headers, rows, left=1 if one else 2, cls='kpi narrow' if one else 'kpi')}"
-        f"{note}</section>"
+        f"{grouped_table(headers, groups, cls='kpi')}{note}</section>"
     )
 
 
@@ -160,11 +118,7 @@ def _trajectory_section(result: ComparisonResult) -> str:
     if not figs:
         return ""
     caption = "mean across replications with its 95% band" if not is_single(result) else "one run"
-    items = "".join(
-        f'<figure><img src="{uri}" alt="{esc(title)}"><figcaption>{esc(title)}: '
-        f"{esc(caption)}.</figcaption></figure>"
-        for title, uri in figs
-    )
+    items = figures(figs, caption)
     note = ""
     if not is_single(result) and len(result.strategies) > 1:
         note = (
@@ -330,7 +284,7 @@ def _failure_section(result: ComparisonResult) -> str:
 
 # In page order: what was found first, how it was set up last.
 SECTIONS = (
-    _summary_section,
+    *OPENING,
     _kpi_section,
     _trajectory_section,
     _satisfaction_section,
