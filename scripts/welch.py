@@ -117,8 +117,10 @@ def main() -> int:
     ap.add_argument("--save", type=Path, help="also write the daily KPIs of every run")
     ap.add_argument("--load", type=Path, help="analyse the daily KPIs saved by --save")
     a = ap.parse_args()
-    names = a.scenarios.split(",") if a.scenarios else sorted(
-        p.stem for p in (ROOT / "scenarios").glob("*.yaml")
+    names = (
+        a.scenarios.split(",")
+        if a.scenarios
+        else sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
     )
     names = [n for n in names if n != "cdnow_baseline"]  # a closed cohort: no warm-up
     if a.load:

@@ -157,7 +157,7 @@ class Initial(Strict):
         0,
         ge=0,
         le=3650,
-        description="If > 0, customers enter the market on a uniform day in [0, this) and make "
+        description="If > 0, customers enter the market on a uniform day in 1..this and make "
         "their trial purchase at the focal firm that day (a CDNOW-style acquisition cohort).",
     )
 

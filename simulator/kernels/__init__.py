@@ -4,7 +4,7 @@ The mechanisms in :mod:`simulator.mechanisms` are the readable, vectorised refer
 of each rule; the kernels here fuse several of them into one compiled pass over the
 customers concerned, so that a day costs a few passes over memory instead of dozens of
 numpy temporaries. Every kernel is tested against the reference functions it fuses
-(``tests/test_kernels.py``). Kernels never draw random numbers: the uniforms come from
+(``tests/kernels/``). Kernels never draw random numbers: the uniforms come from
 the model's named substreams, so the same scenario and seed give the same bytes.
 
 Numba compiles each kernel on its first call and caches the machine code beside the

@@ -73,8 +73,12 @@ def _prospects(ctx: DayContext) -> None:
     last = ctx.constants.reserve[1]
     start = ctx.entry_cursor
     stop = min(start + k, last)
-    if k and stop == start:
-        return  # the reserve is used up (the run is far longer than planned for)
+    if stop == start:
+        return
+    if stop == last:
+        # The reserve is used up (the run is far longer, or the category grows far
+        # faster, than planned for): say so once, where every other event is listed.
+        ctx.log.events.append((ctx.reported_day, "category entry stops: its reserve is used up"))
     rows = np.arange(start, stop)
     ctx.entry_cursor = stop
     p.alive[rows] = True

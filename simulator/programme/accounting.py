@@ -57,6 +57,10 @@ class Accounts:
         # paid out (docs/model.md §4.4).
         self.provision = 0.0
         self.opening_outstanding = 0.0
+        # Points whose fate is settled since the programme opened: the breakage
+        # estimate learns from them, across the end of the warm-up (the reported
+        # totals restart there; what the firm has learnt does not).
+        self.settled = {"points_redeemed": 0.0, "points_expired": 0.0}
 
     @staticmethod
     def _new_totals() -> dict[str, float]:
@@ -75,7 +79,7 @@ class Accounts:
 
     def expected_breakage(self, first_threshold: float) -> float:
         """Breakage estimate: observed settled points shrunk toward a prior."""
-        t = self.totals
+        t = self.settled
         w = BREAKAGE_PRIOR_WEIGHT * float(first_threshold)
         return (t["points_expired"] + BREAKAGE_PRIOR * w) / (
             t["points_expired"] + t["points_redeemed"] + w
@@ -93,6 +97,8 @@ class Accounts:
         """Add today's flows to the totals."""
         for k, v in self.flows.items():
             self.totals[k] = self.totals.get(k, 0.0) + v
+        for k in self.settled:
+            self.settled[k] += self.flows[k]
 
     def new_day(self) -> None:
         """Start the next day's flows (events before the next step book into them)."""
@@ -162,6 +168,7 @@ class Accounts:
             "ledger": self.ledger.state(),
             "provision": self.provision,
             "opening_outstanding": self.opening_outstanding,
+            "settled": dict(self.settled),
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -171,3 +178,4 @@ class Accounts:
         self.ledger = DeferredRevenueLedger.from_state(data["ledger"])
         self.provision = data["provision"]
         self.opening_outstanding = data["opening_outstanding"]
+        self.settled = dict(data["settled"])

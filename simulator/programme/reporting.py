@@ -38,12 +38,22 @@ def summary(prog: Any) -> dict[str, Any]:
     out["members"] = int(prog.members().sum())
     out["promotions"] = int(prog.ladder.promotions)
     out["demotions"] = int(prog.ladder.demotions)
-    out["tier_reviews"] = prog.ladder.reviews
+    # Reviews of the reported window, dated in its days like every other output.
+    start = prog.ctx.report_start
+    out["tier_reviews"] = [
+        {**review, "day": review["day"] - start}
+        for review in prog.ladder.reviews
+        if review["day"] > start
+    ]
     out["campaigns"] = [c.report() for c in prog.campaigns]
     # Gross ROI: members' margin net of programme cost per unit of cost. It is not
-    # incremental; `compare` reports the incremental figure against a baseline.
+    # incremental; `compare` reports the incremental figure against a baseline. Members'
+    # margin is their revenue at the firm's realised margin ratio (unit cost of goods
+    # and quality cost included, docs/model.md §4.4).
     cost = out["programme_cost"]
-    margin = t.get("member_revenue", 0.0) * prog.ctx.config.firm.margin_rate
+    totals = prog.ctx.totals
+    ratio = totals.gross_margin / totals.revenue if totals.revenue > 0 else 0.0
+    margin = t.get("member_revenue", 0.0) * ratio
     out["programme_roi"] = (margin - cost) / cost if cost > 0 else None
     if prog.tier_labels():
         out["members_by_tier"] = prog.ladder.members_by_tier(prog.rules, prog.members())

@@ -75,3 +75,23 @@ def test_a_strategy_that_changes_a_fixed_key_is_refused():
         with pytest.raises(ScenarioError, match="cannot change") as err:
             prepare(sc, [name])
         assert err.value.path == f"strategies -> {name}"
+
+
+def test_what_the_firm_has_learnt_about_breakage_survives_the_end_of_the_warm_up():
+    """The reported totals restart at day 0, the breakage estimate does not: otherwise
+    day 1 would revalue the points provision and book a negative reward cost."""
+    sc = load_yaml(COFFEE)
+    sc["schedule"] = []
+    sc["firm"]["programme"] = sc["strategies"]["loyalty_card"]["firm.programme"]
+    sc["strategies"] = {"status_quo": {}}
+    sc["run"] = {**sc["run"], "customers": 4000, "days": 5, "warmup_days": 400}
+    experiment = prepare(sc, ["status_quo"])
+    model = experiment.warm_up(3)
+    prog = model.programme
+    assert prog.accounts.settled["points_expired"] > 0  # the estimate has data to learn from
+    learnt = prog.expected_breakage()
+    experiment.start(model, "status_quo")
+    assert prog.accounts.totals["points_expired"] == 0  # the window starts from zero
+    assert prog.expected_breakage() == learnt
+    model.step()
+    assert prog.accounts.totals["cost_rewards"] >= 0

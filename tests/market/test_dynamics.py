@@ -33,14 +33,14 @@ def test_competitor_offer_lowers_focal_share_while_it_runs_then_fades():
     a = run(_offer_scenario(False), seed=2).metric("market_share")
     b = run(_offer_scenario(True), seed=2).metric("market_share")
     diff = b - a
-    before, during, after = (
-        diff.loc[30:89].mean(),
-        diff.loc[100:180].mean(),
-        diff.loc[280:365].mean(),
-    )
+    before, during = diff.loc[30:89].mean(), diff.loc[100:180].mean()
+    soon_after, later = diff.loc[181:240].mean(), diff.loc[300:365].mean()
+    print(f"focal share vs no offer: {during:+.4f} during, {soon_after:+.4f}, {later:+.4f} after")
     assert abs(before) < 0.005  # common random numbers: identical until the offer
     assert during < -0.02
-    assert after > during / 2  # the effect fades once the offer ends
+    # The effect fades once the offer ends, slowly: those who defected during the
+    # attack stay with the rival until a win-back or word of mouth brings them back.
+    assert during < soon_after < later < 0
 
 
 @pytest.mark.slow
