@@ -42,6 +42,7 @@ from simulator.config.market import (
     Spend,
     WordOfMouthParams,
 )
+from simulator.config.names import StrategyName
 
 __all__ = [
     "MAX_DAYS",
@@ -141,7 +142,7 @@ class Scenario(Strict):
     )
     modules: Modules = Field(default_factory=Modules, description="Mechanism switches.")
     run: Run = Field(default_factory=Run, description="Run constants.")
-    strategies: dict[str, dict[str, object]] = Field(
+    strategies: dict[StrategyName, dict[str, object]] = Field(
         default_factory=lambda: {"status_quo": dict[str, object]()},
         description="Named variants: dotted key paths and the values they override.",
     )
