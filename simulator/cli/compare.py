@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.errors import OutputError
+from simulator.cli import console
+from simulator.errors import UsageError
+
+if TYPE_CHECKING:
+    from simulator.experiment.results import Failure
 
 
 def register(subparsers: Any) -> None:
@@ -66,52 +68,94 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_cmd_compare)
 
 
-def _warn(message: str) -> None:
-    from tqdm import tqdm
+def _on_failure(failure: Failure) -> None:
+    from simulator.cli.console import INTERRUPTED
 
-    # tqdm.write keeps the progress bar intact below the warning.
-    tqdm.write(f"loyalty-sim: warning: {message}", file=sys.stderr)
+    if INTERRUPTED.is_set():
+        # A run stopped by Ctrl-C is not a failed replication: stop instead of warning.
+        raise KeyboardInterrupt
+    if failure.message.startswith("FloatingPointError"):
+        from simulator.experiment.finite import NumericalError, describe
+
+        # The same inputs give the same overflow in every replication: stop at the first.
+        cause = FloatingPointError(failure.message.removeprefix("FloatingPointError: "))
+        raise NumericalError(
+            f"strategy {failure.strategy!r} / seed {failure.seed}: {describe(cause)}"
+        )
+    console.warn(failure.describe())
+
+
+def _strategies(args: argparse.Namespace) -> list[str] | None:
+    if args.strategies is None:
+        return None
+    return [s.strip() for s in args.strategies.split(",") if s.strip()]
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     # Imported when the command runs, so that every other command starts without the
     # engine and the report.
-    from simulator.config.loading import load_yaml, parse_set
+    from simulator.cli import preflight
+    from simulator.config.loading import load_yaml, parse_set, resolve, strategy_names
+    from simulator.experiment import finite
     from simulator.experiment.compare import run_comparison
     from simulator.io.comparison import write_comparison
+    from simulator.io.staging import check_new_dir
     from simulator.report.summary import summary_lines
 
-    # Fail before hours of runs, not after them (checked again when writing).
-    if args.out is not None and Path(args.out).exists():
-        raise OutputError(f"{args.out}: directory exists already; choose another --out")
+    # Everything that can be checked is checked before hours of runs, not after them.
+    if args.out is not None:
+        check_new_dir(args.out)
+    preflight.check_jobs(args.jobs)
+    if not 2 <= args.replications <= preflight.MAX_REPLICATIONS:
+        raise UsageError(
+            f"--replications {args.replications}: expected 2 (for confidence intervals) "
+            f"to {preflight.MAX_REPLICATIONS:,}"
+        )
+    if args.seed is not None:
+        preflight.check_seed(args.seed, args.replications)
     mapping = load_yaml(args.scenario)
     overrides = parse_set(args.set)
-    strategies = None
-    if args.strategies is not None:
-        strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
-    result = run_comparison(
-        mapping,
-        strategies=strategies,
-        replications=args.replications,
-        jobs=args.jobs,
-        baseline=args.baseline,
-        overrides=overrides,
-        base_seed=args.seed,
-        progress=not args.quiet,
-        source=args.scenario,
-        on_failure=lambda f: _warn(f.describe()),
-    )
+    preflight.refuse_run_constants(mapping, source=args.scenario)
+    strategies = _strategies(args)
+    names = strategy_names(mapping)
+    chosen = [s for s in dict.fromkeys([*(strategies or names), args.baseline]) if s in names]
+    configs = [
+        resolve(mapping, strategy=name, overrides=overrides, source=args.scenario)
+        for name in chosen
+    ]
+    if args.seed is None and configs:
+        preflight.check_seed(
+            configs[0].run.seed, args.replications, what="run -> seed", source=args.scenario
+        )
+    preflight.check_edge_lists(configs, source=args.scenario)
+    tasks = len(chosen) * args.replications
+    jobs = min(args.jobs or preflight.cpu_count(), max(tasks, 1))
+    preflight.check_memory(configs, processes=jobs)
+    with finite.raising():
+        result = run_comparison(
+            mapping,
+            strategies=strategies,
+            replications=args.replications,
+            jobs=jobs,
+            baseline=args.baseline,
+            overrides=overrides,
+            base_seed=args.seed,
+            progress=not args.quiet,
+            source=args.scenario,
+            on_failure=_on_failure,
+        )
+    finite.check_comparison(result)
     path = write_comparison(result, args.out)
     meta = result.metadata
-    print(
+    console.say(
         f"{result.scenario}: {len(result.strategies)} strategies x {result.replications} "
         f"replications (seeds {result.seeds[0]}-{result.seeds[-1]}), baseline "
         f"{result.baseline}, {meta.get('jobs')} jobs, {meta.get('wall_time_s', 0):.1f} s"
     )
     for line in summary_lines(result):
-        print(f"  {line}")
+        console.say(f"  {line}")
     if result.failures:
-        print(f"{len(result.failures)} runs failed: see {path / 'failures.json'}")
-    print(f"results: {path}")
-    print(f"report:  {path / 'report.html'}")
+        console.say(f"{len(result.failures)} runs failed: see {path / 'failures.json'}")
+    console.say(f"results: {path}")
+    console.say(f"report:  {path / 'report.html'}")
     return 0

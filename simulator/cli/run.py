@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from simulator.cli import console
 from simulator.metrics import registry
 
 
@@ -43,27 +44,41 @@ def format_summary(summary: dict[str, Any]) -> str:
 def _cmd_run(args: argparse.Namespace) -> int:
     # Imported when the command runs, so that `schema` and `validate` start without
     # the engine (Mesa, numba kernels).
-    from simulator.config.loading import load_yaml, parse_set
+    from simulator.cli import preflight
+    from simulator.config.loading import load_yaml, parse_set, resolve
+    from simulator.experiment import finite
     from simulator.experiment.run import run
     from simulator.io.output import write_run
+    from simulator.io.staging import check_new_dir
 
+    # Everything that can be checked is checked before the run, not after it.
+    if args.out is not None:
+        check_new_dir(args.out)
+    if args.seed is not None:
+        preflight.check_seed(args.seed)
     mapping = load_yaml(args.scenario)
     overrides = parse_set(args.set)
-    result = run(
-        mapping,
-        strategy=args.strategy,
-        seed=args.seed,
-        overrides=overrides,
-        transactions=args.transactions,
-        progress=not args.quiet,
-        source=args.scenario,
-    )
+    preflight.refuse_run_constants(mapping, source=args.scenario)
+    config = resolve(mapping, strategy=args.strategy, overrides=overrides, source=args.scenario)
+    preflight.check_edge_lists([config], source=args.scenario)
+    preflight.check_memory([config], transactions=args.transactions)
+    with finite.raising():
+        result = run(
+            mapping,
+            strategy=args.strategy,
+            seed=args.seed,
+            overrides=overrides,
+            transactions=args.transactions,
+            progress=not args.quiet,
+            source=args.scenario,
+        )
+    finite.check_run(result)
     path = write_run(result, args.out, plots=not args.no_plots)
-    print(
+    console.say(
         f"{result.scenario} / strategy {result.strategy} / seed {result.seed}: "
         f"{result.metadata['days']} days, {result.metadata['customers']:,} customers, "
         f"{result.metadata['wall_time_s']:.1f} s"
     )
-    print(format_summary(result.summary))
-    print(f"results: {path}")
+    console.say(format_summary(result.summary))
+    console.say(f"results: {path}")
     return 0

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["FileRefused", "human_bytes", "open_regular", "read_regular"]
+__all__ = ["FileRefused", "human_bytes", "is_regular", "open_regular", "read_regular"]
 
 
 class FileRefused(ValueError):
@@ -39,8 +39,11 @@ def human_bytes(n: float) -> str:
     return f"{n:.3g} TB"  # pragma: no cover
 
 
-def open_regular(path: str | os.PathLike[str], *, limit: int) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str], *, limit: int, follow: bool = True) -> BinaryIO:
     """Open ``path`` for binary reading if it is a regular file of at most ``limit`` bytes.
+
+    ``follow=False`` refuses a symbolic link at the last step of the path (a run folder's
+    files, which ``report`` reads only from inside the folder).
 
     Raises
     ------
@@ -48,14 +51,19 @@ def open_regular(path: str | os.PathLike[str], *, limit: int) -> BinaryIO:
         Missing, unreadable, not a regular file (directory, FIFO, device, socket) or
         larger than ``limit``.
     """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         # O_NONBLOCK: opening a FIFO with no writer returns at once instead of hanging.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise FileRefused("file not found") from None
     except NotADirectoryError:
         raise FileRefused("file not found (a parent is not a directory)") from None
     except OSError as exc:
+        if not follow and os.path.islink(path):
+            raise FileRefused("is a symbolic link; expected a regular file") from None
         raise FileRefused(f"cannot open the file ({exc.strerror})") from None
     try:
         st = os.fstat(fd)
@@ -75,9 +83,9 @@ def open_regular(path: str | os.PathLike[str], *, limit: int) -> BinaryIO:
         raise
 
 
-def read_regular(path: str | os.PathLike[str], *, limit: int) -> bytes:
+def read_regular(path: str | os.PathLike[str], *, limit: int, follow: bool = True) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes (see :func:`open_regular`)."""
-    with open_regular(path, limit=limit) as handle:
+    with open_regular(path, limit=limit, follow=follow) as handle:
         try:
             data = handle.read(limit + 1)
         except OSError as exc:

@@ -52,7 +52,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -61,7 +61,7 @@ class _Loader(yaml.SafeLoader):
                     f"{_where(mark)}nested more than {MAX_DEPTH} levels deep; "
                     "a scenario needs far fewer"
                 )
-            return super().compose_node(parent, index)  # type: ignore[misc]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 

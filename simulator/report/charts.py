@@ -17,7 +17,7 @@ import numpy as np
 from simulator.experiment.results import ComparisonResult
 from simulator.experiment.stats import band
 from simulator.metrics import registry
-from simulator.report.axes import mark_events
+from simulator.report.axes import drawn_literally, mark_events
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -49,6 +49,7 @@ def _colour(result: ComparisonResult, strategy: str) -> str:
     return f"C{result.strategies.index(strategy) % 10}"
 
 
+@drawn_literally
 def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:
     """(title, data URI) per trajectory: mean line and 95% band across replications."""
     from matplotlib.ticker import StrMethodFormatter
@@ -87,6 +88,7 @@ def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:
     return out
 
 
+@drawn_literally
 def satisfaction_figure(result: ComparisonResult) -> str | None:
     """Final-day satisfaction of active customers, one density outline per strategy."""
     sat = result.satisfaction

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import re
 from array import array
+from typing import BinaryIO
 
 import numpy as np
 
 from simulator.config.files import FileRefused, human_bytes, open_regular
 from simulator.market.network.graph import SocialNetwork, from_edges
 
-__all__ = ["max_edgelist_bytes", "read_edgelist"]
+__all__ = ["check_edgelist", "max_edgelist_bytes", "read_edgelist"]
 
 # Columns may be separated by commas, semicolons, tabs or runs of spaces.
 _SPLIT = re.compile(r"[\s,;]+")
@@ -72,17 +73,7 @@ def read_edgelist(path: str | os.PathLike[str], n: int) -> SocialNetwork:
     src, dst, strong = array("q"), array("q"), array("b")
     ncols: int | None = None
     limit = max_edgelist_bytes(n)
-    try:
-        handle = open_regular(path, limit=limit)
-    except FileRefused as exc:
-        if str(exc) == "file not found":
-            raise ValueError(f"edge list file not found: {path}") from None
-        if "larger than the limit" in str(exc):
-            raise ValueError(
-                f"edge list {path}: {exc} for {n:,} customers (every pair of customers "
-                f"once each way); is it the edge list of this population?"
-            ) from None
-        raise ValueError(f"edge list {path}: {exc}") from None
+    handle = _open(path, n)
     read = 0
     with handle:
         for lineno, raw in enumerate(handle, start=1):
@@ -139,6 +130,26 @@ def read_edgelist(path: str | os.PathLike[str], n: int) -> SocialNetwork:
         np.frombuffer(dst, dtype=np.int64),
         np.frombuffer(strong, dtype=np.int8) != 0,
     )
+
+
+def _open(path: str | os.PathLike[str], n: int) -> BinaryIO:
+    try:
+        return open_regular(path, limit=max_edgelist_bytes(n))
+    except FileRefused as exc:
+        if str(exc) == "file not found":
+            raise ValueError(f"edge list file not found: {path}") from None
+        if "larger than the limit" in str(exc):
+            raise ValueError(
+                f"edge list {path}: {exc} for {n:,} customers (every pair of customers "
+                "once each way); is it the edge list of this population?"
+            ) from None
+        raise ValueError(f"edge list {path}: {exc}") from None
+
+
+def check_edgelist(path: str | os.PathLike[str], n: int) -> None:
+    """Raise the ValueError :func:`read_edgelist` would raise before reading a line: a
+    missing file, not a regular file, or one too large for ``n`` customers."""
+    _open(path, n).close()
 
 
 def _is_int(field: str) -> bool:
