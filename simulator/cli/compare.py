@@ -144,6 +144,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             source=args.scenario,
             on_failure=_on_failure,
         )
+    console.stop_if_interrupted()
     finite.check_comparison(result)
     path = write_comparison(result, args.out)
     meta = result.metadata

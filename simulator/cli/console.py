@@ -13,11 +13,22 @@ import threading
 import unicodedata
 from typing import TextIO
 
-__all__ = ["INTERRUPTED", "clean", "error", "say", "warn"]
+__all__ = ["INTERRUPTED", "clean", "error", "say", "stop_if_interrupted", "warn"]
 
 # Set once the user interrupts (Ctrl-C, SIGTERM, SIGHUP): a run failing because it was
 # interrupted is not a failure to report (issue 17, item 18).
 INTERRUPTED = threading.Event()
+
+
+def stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt if an interrupt arrived but was swallowed on the way.
+
+    Python drops an exception raised while a weakref callback or ``__del__`` runs, so a
+    signal landing there ("Exception ignored in ...") would let the command carry on
+    and write its results; commands call this before they write.
+    """
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
 
 
 def _escape(char: str) -> str:

@@ -48,6 +48,11 @@ def _attributed(exc: LoyaltySimError, args: argparse.Namespace) -> LoyaltySimErr
     return exc
 
 
+def _interrupted() -> int:
+    print("loyalty-sim: interrupted; nothing was written", file=sys.stderr)
+    return signals.exit_code()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``loyalty-sim`` console script."""
     parser = build_parser()
@@ -56,11 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return int(args.func(args) or 0)
         except LoyaltySimError as exc:
+            if console.INTERRUPTED.is_set():
+                # Ctrl-C inside a compiled kernel surfaces as a SystemError, which the run
+                # reports as its failure: it is the interrupt.
+                return _interrupted()
             console.error(_attributed(exc, args))
             return 2
         except KeyboardInterrupt:
-            print("loyalty-sim: interrupted; nothing was written", file=sys.stderr)
-            return signals.exit_code()
+            return _interrupted()
         except MemoryError:
             console.error("out of memory; use fewer customers (run.customers) or fewer --jobs")
             return 2

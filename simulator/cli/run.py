@@ -72,6 +72,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             source=args.scenario,
         )
+    console.stop_if_interrupted()
     finite.check_run(result)
     path = write_run(result, args.out, plots=not args.no_plots)
     console.say(

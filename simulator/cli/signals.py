@@ -43,15 +43,21 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 def interrupts() -> Iterator[None]:
     """Within the block, the first of SIGINT, SIGTERM, SIGHUP raises KeyboardInterrupt.
 
-    Outside the main thread (a command run from a test's thread) signals cannot be
-    handled, and nothing changes.
+    A signal ignored when the command starts stays ignored. Outside the main thread (a
+    command run from a test's thread) signals cannot be handled, and nothing changes.
     """
     INTERRUPTED.clear()
     _received.clear()
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {sig: signal.signal(sig, _handler) for sig in _SIGNALS}
+    # A signal the parent chose to ignore (nohup's SIGHUP, SIGINT in a background job)
+    # stays ignored, as Python itself leaves an ignored SIGINT alone.
+    previous = {
+        sig: signal.signal(sig, _handler)
+        for sig in _SIGNALS
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:

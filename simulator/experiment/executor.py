@@ -17,8 +17,10 @@ A cluster executor (Dask's ``client.map`` and ``as_completed``) implements the s
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import traceback
+import weakref
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from queue import Empty, SimpleQueue
 from types import TracebackType
 from typing import Any, Self
+
+from simulator.experiment.lifeline import worker_init
 
 __all__ = ["Executor", "LocalProcessExecutor", "SerialExecutor", "TaskError"]
 
@@ -154,7 +158,14 @@ class LocalProcessExecutor(Executor):
         broken = threading.Event()
         self._stop.clear()
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers - 1, mp_context=_context())
+            # Each worker dies with this process, however it ends (issue 17, item 1).
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers - 1,
+                mp_context=_context(),
+                initializer=worker_init,
+                initargs=(os.getpid(),),
+            )
+            weakref.finalize(self, _terminate, self._pool)
         pool = self._pool
 
         def take() -> T | None:
@@ -228,8 +239,28 @@ class LocalProcessExecutor(Executor):
             self._pool = None
 
     def abort(self) -> None:
-        """Hand out no more tasks, cancel queued ones, and do not wait for the workers."""
+        """Hand out no more tasks, cancel queued ones, and stop the workers now.
+
+        A worker in the middle of a run is terminated rather than awaited: after Ctrl-C
+        nobody wants its result, and waiting would keep the command alive for as long
+        as that run takes.
+        """
         self._stop.set()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            _terminate(pool)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Cancel a pool's queue and end its worker processes (SIGTERM, then SIGKILL)."""
+    # _processes is private to concurrent.futures (3.14 adds terminate_workers()).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=2)
