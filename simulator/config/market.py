@@ -349,7 +349,9 @@ class Market(Strict):
     def _shares(self) -> Market:
         total = sum(s.share for s in self.segments)
         if abs(total - 1.0) > SHARE_TOL:
-            raise ValueError(f"segment shares must sum to 1, got {total:.6g}")
+            raise ValueError(
+                f"segment shares must sum to 1 (within {SHARE_TOL:g}), got {total:.10g}"
+            )
         names = [s.name for s in self.segments]
         if len(set(names)) != len(names):
             raise ValueError(f"segment names must be unique, got {names}")

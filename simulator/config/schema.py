@@ -159,6 +159,6 @@ class Scenario(Strict):
         if self.market.competitors and abs(total - 1.0) > SHARE_TOL:
             raise ValueError(
                 "firm.market_share plus the competitors' market_share must sum to 1, "
-                f"got {total:.6g}"
+                f"got {total:.10g}"
             )
         return self
