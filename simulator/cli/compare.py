@@ -98,8 +98,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from simulator.config.loading import load_yaml, parse_set, resolve, strategy_names
     from simulator.experiment import finite
     from simulator.experiment.compare import run_comparison
-    from simulator.io.comparison import write_comparison
-    from simulator.io.staging import check_new_dir
+    from simulator.experiment.executor import Executor, LocalProcessExecutor, SerialExecutor
+    from simulator.io.comparison import default_compare_dir, write_comparison
+    from simulator.io.staging import check_can_create, check_new_dir
     from simulator.report.summary import summary_lines
 
     # Everything that can be checked is checked before hours of runs, not after them.
@@ -127,22 +128,30 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         preflight.check_seed(
             configs[0].run.seed, args.replications, what="run -> seed", source=args.scenario
         )
+    if args.out is None and configs:
+        check_can_create(default_compare_dir(configs[0].name))
     preflight.check_edge_lists(configs, source=args.scenario)
     tasks = len(chosen) * args.replications
     jobs = min(args.jobs or preflight.cpu_count(), max(tasks, 1))
     preflight.check_memory(configs, processes=jobs)
-    with finite.raising():
+    # Workers raise on floating-point errors too, like this process (finite.raising).
+    executor: Executor = (
+        SerialExecutor()
+        if jobs == 1
+        else LocalProcessExecutor(jobs, initializer=finite.raise_in_this_process)
+    )
+    with executor, finite.raising():
         result = run_comparison(
             mapping,
             strategies=strategies,
             replications=args.replications,
-            jobs=jobs,
             baseline=args.baseline,
             overrides=overrides,
             base_seed=args.seed,
             progress=not args.quiet,
             source=args.scenario,
             on_failure=_on_failure,
+            executor=executor,
         )
     console.stop_if_interrupted()
     finite.check_comparison(result)

@@ -48,8 +48,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from simulator.config.loading import load_yaml, parse_set, resolve
     from simulator.experiment import finite
     from simulator.experiment.run import run
-    from simulator.io.output import write_run
-    from simulator.io.staging import check_new_dir
+    from simulator.io.output import default_run_dir, write_run
+    from simulator.io.staging import check_can_create, check_new_dir
 
     # Everything that can be checked is checked before the run, not after it.
     if args.out is not None:
@@ -60,6 +60,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     overrides = parse_set(args.set)
     preflight.refuse_run_constants(mapping, source=args.scenario)
     config = resolve(mapping, strategy=args.strategy, overrides=overrides, source=args.scenario)
+    if args.out is None:
+        check_can_create(default_run_dir(config.name, config.run.seed))
     preflight.check_edge_lists([config], source=args.scenario)
     preflight.check_memory([config], transactions=args.transactions)
     with finite.raising():

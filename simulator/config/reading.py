@@ -40,7 +40,8 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     try:
         text = read_regular(path, limit=MAX_SCENARIO_BYTES).decode("utf-8")
     except FileRefused as exc:
-        raise ScenarioError(f"{exc}; expected a YAML scenario file", source=src) from None
+        what = str(exc) if "expected" in str(exc) else f"{exc}; expected a YAML scenario file"
+        raise ScenarioError(what, source=src) from None
     except UnicodeDecodeError:
         raise ScenarioError("cannot read the file: expected UTF-8 text", source=src) from None
     data = parse_yaml(text, source=src)

@@ -139,12 +139,16 @@ class LocalProcessExecutor(Executor):
     jobs
         Tasks at once, this process included (at least 2; use :class:`SerialExecutor`
         for 1).
+    initializer
+        A picklable function each worker runs once before its first task (the CLI sets
+        numpy's floating-point errors to raise there, as in this process).
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, *, initializer: Callable[[], None] | None = None) -> None:
         if jobs < 2:
             raise ValueError(f"jobs must be >= 2 for worker processes, got {jobs}")
         self.workers = jobs
+        self._initializer = initializer
         self._pool: ProcessPoolExecutor | None = None
         self._stop = threading.Event()
 
@@ -163,7 +167,7 @@ class LocalProcessExecutor(Executor):
                 max_workers=self.workers - 1,
                 mp_context=_context(),
                 initializer=worker_init,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self._initializer),
             )
             weakref.finalize(self, _terminate, self._pool)
         pool = self._pool

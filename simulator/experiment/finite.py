@@ -32,7 +32,14 @@ from simulator.metrics import registry
 if TYPE_CHECKING:
     from simulator.experiment.results import ComparisonResult, RunResult
 
-__all__ = ["NumericalError", "check_comparison", "check_run", "describe", "raising"]
+__all__ = [
+    "NumericalError",
+    "check_comparison",
+    "check_run",
+    "describe",
+    "raise_in_this_process",
+    "raising",
+]
 
 HINT = (
     "an input is outside the range the model can compute; look for values far from the "
@@ -72,12 +79,21 @@ def _floating_point_cause(exc: BaseException) -> FloatingPointError | None:
     return None
 
 
+ERRORS = {"over": "raise", "invalid": "raise", "divide": "raise"}
+
+
+def raise_in_this_process() -> None:
+    """numpy floating-point errors raise for the rest of this process (a worker's
+    initializer: what :func:`raising` does in the main process)."""
+    np.seterr(**ERRORS)  # type: ignore[arg-type]
+
+
 @contextmanager
 def raising() -> Iterator[None]:
     """Within the block, numpy floating-point errors raise, and become a
     :class:`NumericalError` naming the run when it is known."""
     try:
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
+        with np.errstate(**ERRORS):  # type: ignore[arg-type]
             yield
     except FloatingPointError as exc:
         raise NumericalError(describe(exc)) from None

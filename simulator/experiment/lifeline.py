@@ -26,6 +26,7 @@ import select
 import signal
 import sys
 import threading
+from collections.abc import Callable
 
 __all__ = ["POLL_SECONDS", "watch_parent", "worker_init"]
 
@@ -76,8 +77,11 @@ def watch_parent(pid: int) -> None:
     threading.Thread(target=_watch, args=(pid, pidfd), daemon=True, name="lifeline").start()
 
 
-def worker_init(parent: int) -> None:
-    """Initializer of every worker process of :class:`LocalProcessExecutor`."""
+def worker_init(parent: int, then: Callable[[], None] | None = None) -> None:
+    """Initializer of every worker process of :class:`LocalProcessExecutor`; ``then`` is
+    the executor's own initializer, if any."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _death_signal()
     watch_parent(parent)
+    if then is not None:
+        then()

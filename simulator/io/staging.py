@@ -28,6 +28,7 @@ from simulator.errors import OutputError
 
 __all__ = [
     "Staging",
+    "check_can_create",
     "check_new_dir",
     "clean_stale_partials",
     "safe_slug",
@@ -66,11 +67,7 @@ def unique_dir(base: Path) -> Path:
 
 
 def check_new_dir(out: str | Path, *, option: str = "--out") -> Path:
-    """Refuse, before any work, a target that exists, is a file or cannot be created.
-
-    Creating a probe folder in the nearest existing ancestor tests what permission bits
-    cannot (a read-only file system, or root's rights).
-    """
+    """Refuse, before any work, a target that exists, is a file or cannot be created."""
     if str(out).strip() == "":
         raise OutputError(f"{option} is empty; expected the path of a new directory")
     target = Path(out)
@@ -78,6 +75,17 @@ def check_new_dir(out: str | Path, *, option: str = "--out") -> Path:
         raise OutputError(f"{target}: directory exists already; choose another {option}")
     if target.exists() or target.is_symlink():
         raise OutputError(f"{target}: is a file, not a directory; choose another {option}")
+    check_can_create(target, option=option)
+    return target
+
+
+def check_can_create(target: Path, *, option: str = "--out") -> None:
+    """Refuse a folder that could not be created (read-only, a file in the way),
+    before any work: the default ``results/<scenario>/...`` as much as an ``--out``.
+
+    Creating a probe folder in the nearest existing ancestor tests what permission bits
+    cannot (a read-only file system, or root's rights).
+    """
     ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
@@ -89,7 +97,6 @@ def check_new_dir(out: str | Path, *, option: str = "--out") -> Path:
         raise OutputError(
             f"{target}: cannot be created in {ancestor} ({exc.strerror}); choose another {option}"
         ) from None
-    return target
 
 
 def _alive(pid: int) -> bool:

@@ -28,10 +28,11 @@ def test_run_with_overflow_is_refused_and_writes_nothing(tmp_path, overrides):
     assert not (tmp_path / "o").exists() and "results:" not in out
 
 
-def test_compare_with_overflow_stops_at_the_first_run(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_compare_with_overflow_stops_at_the_first_run(tmp_path, jobs):
     code, out, err = cli(
         "compare", COFFEE, *TINY, *GENEROUS, "--strategies", "status_quo",
-        "--replications", "3", "--jobs", "1", "--quiet", "--out", tmp_path / "o",
+        "--replications", "3", "--jobs", jobs, "--quiet", "--out", tmp_path / "o",
     )  # fmt: skip
     one_line_error(code, err, "the arithmetic left the finite numbers")
     assert not (tmp_path / "o").exists()
@@ -62,3 +63,30 @@ def test_check_run_refuses_infinity_and_undefined_amounts():
     metrics.loc[row, "value"] = math.nan
     with pytest.raises(NumericalError, match="NaN in programme_cost on day 3"):
         check_run(result)
+
+
+def overflow(x: float) -> float:
+    """Module level, so that worker processes can run it; says which process raised."""
+    import os
+    import time
+
+    time.sleep(0.3)  # long enough for the worker to start and take tasks
+    try:
+        return float(np.exp(np.array([x]))[0])
+    except FloatingPointError as exc:
+        raise FloatingPointError(f"{exc} in process {os.getpid()}") from None
+
+
+def test_workers_raise_on_floating_point_errors_too():
+    import os
+
+    from simulator.experiment.executor import LocalProcessExecutor, TaskError
+    from simulator.experiment.finite import raise_in_this_process
+
+    with LocalProcessExecutor(2, initializer=raise_in_this_process) as ex, raising():
+        outcomes = dict(ex.map_unordered(overflow, [1000.0 + k for k in range(20)]))
+    assert len(outcomes) == 20
+    for outcome in outcomes.values():
+        assert isinstance(outcome, TaskError) and "FloatingPointError" in outcome.message
+    here = f"in process {os.getpid()}"
+    assert any(here not in o.message for o in outcomes.values()), "no task ran in a worker"

@@ -186,3 +186,16 @@ def test_bad_out_refused_before_any_run(tmp_path, monkeypatch, command, out, mes
     extra = ["--replications", "2", "--jobs", "1"] if command == "compare" else []
     code, _, err = cli(command, COFFEE, *TINY, *extra, "--out", out)
     one_line_error(code, err, message)
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_unwritable_default_results_folder_refused_before_any_run(monkeypatch, command):
+    def no_run(*a, **k):
+        raise AssertionError("a simulation started before the results folder was checked")
+
+    monkeypatch.setattr("simulator.experiment.run.run", no_run)
+    monkeypatch.setattr("simulator.experiment.compare.run_comparison", no_run)
+    monkeypatch.chdir("/proc")  # nothing can be created here, not even by root
+    extra = ["--replications", "2", "--jobs", "1"] if command == "compare" else []
+    code, _, err = cli(command, COFFEE, *TINY, *extra)
+    one_line_error(code, err, "results/coffee_chain/", "cannot be created")
