@@ -90,3 +90,15 @@ def test_workers_raise_on_floating_point_errors_too():
         assert isinstance(outcome, TaskError) and "FloatingPointError" in outcome.message
     here = f"in process {os.getpid()}"
     assert any(here not in o.message for o in outcomes.values()), "no task ran in a worker"
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
+def test_no_infinite_or_nan_input(value):
+    from simulator.config.loading import parse_set, resolve
+    from simulator.errors import ScenarioError
+
+    mapping = {"name": "a", "firm": {"programme": {"tiers": {"levels": [
+        {"name": "gold", "threshold": 100.0}]}}}}  # fmt: skip
+    for key in ("firm.programme.tiers.levels.0.threshold", "firm.price"):
+        with pytest.raises(ScenarioError, match=r"finite number|less than or equal"):
+            resolve(mapping, overrides=parse_set([f"{key}={value}"]))
