@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.cli import console
@@ -91,19 +92,13 @@ def _strategies(args: argparse.Namespace) -> list[str] | None:
     return [s.strip() for s in args.strategies.split(",") if s.strip()]
 
 
-def _cmd_compare(args: argparse.Namespace) -> int:
-    # Imported when the command runs, so that every other command starts without the
-    # engine and the report.
+def _checked(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """The scenario, the ``--set`` overrides and the jobs, once everything that can be
+    checked before hours of runs has been (light imports only: no engine yet)."""
     from simulator.cli import preflight
     from simulator.config.loading import load_yaml, parse_set, resolve, strategy_names
-    from simulator.experiment import finite
-    from simulator.experiment.compare import run_comparison
-    from simulator.experiment.executor import Executor, LocalProcessExecutor, SerialExecutor
-    from simulator.io.comparison import default_compare_dir, write_comparison
-    from simulator.io.staging import check_can_create, check_new_dir
-    from simulator.report.summary import summary_lines
+    from simulator.io.staging import check_can_create, check_new_dir, safe_slug, utc_stamp
 
-    # Everything that can be checked is checked before hours of runs, not after them.
     if args.out is not None:
         check_new_dir(args.out)
     preflight.check_jobs(args.jobs)
@@ -117,9 +112,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     mapping = load_yaml(args.scenario)
     overrides = parse_set(args.set)
     preflight.refuse_run_constants(mapping, source=args.scenario)
-    strategies = _strategies(args)
     names = strategy_names(mapping)
-    chosen = [s for s in dict.fromkeys([*(strategies or names), args.baseline]) if s in names]
+    wanted = [*(_strategies(args) or names), args.baseline]
+    chosen = [s for s in dict.fromkeys(wanted) if s in names]
     configs = [
         resolve(mapping, strategy=name, overrides=overrides, source=args.scenario)
         for name in chosen
@@ -129,11 +124,23 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             configs[0].run.seed, args.replications, what="run -> seed", source=args.scenario
         )
     if args.out is None and configs:
-        check_can_create(default_compare_dir(configs[0].name))
+        check_can_create(Path("results") / safe_slug(configs[0].name) / utc_stamp())
     preflight.check_edge_lists(configs, source=args.scenario)
     tasks = len(chosen) * args.replications
     jobs = min(args.jobs or preflight.cpu_count(), max(tasks, 1))
     preflight.check_memory(configs, processes=jobs)
+    return mapping, overrides, jobs
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    mapping, overrides, jobs = _checked(args)
+    # The engine and the report are imported once the checks have passed.
+    from simulator.experiment import finite
+    from simulator.experiment.compare import run_comparison
+    from simulator.experiment.executor import Executor, LocalProcessExecutor, SerialExecutor
+    from simulator.io.comparison import write_comparison
+    from simulator.report.summary import summary_lines
+
     # Workers raise on floating-point errors too, like this process (finite.raising).
     executor: Executor = (
         SerialExecutor()
@@ -143,7 +150,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     with executor, finite.raising():
         result = run_comparison(
             mapping,
-            strategies=strategies,
+            strategies=_strategies(args),
             replications=args.replications,
             baseline=args.baseline,
             overrides=overrides,

@@ -90,8 +90,6 @@ def refuse_run_constants(mapping: dict[str, Any], *, source: str) -> None:
 def check_edge_lists(configs: Iterable[Scenario], *, source: str, parse: bool = False) -> None:
     """Each edge list a run will read exists, is a regular file and fits the population;
     ``parse`` (``validate``) reads every line too."""
-    from simulator.market.network.edgelist import check_edgelist, read_edgelist
-
     seen: set[tuple[str, int]] = set()
     for config in configs:
         net = config.market.network
@@ -103,6 +101,8 @@ def check_edge_lists(configs: Iterable[Scenario], *, source: str, parse: bool = 
                 source=source,
                 path=EDGELIST,
             )
+        from simulator.market.network.edgelist import check_edgelist, read_edgelist
+
         key = (net.edgelist, config.run.customers)
         if key in seen:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from simulator.cli import console
@@ -42,14 +43,11 @@ def format_summary(summary: dict[str, Any]) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    # Imported when the command runs, so that `schema` and `validate` start without
-    # the engine (Mesa, numba kernels).
+    # Imported when the command runs, and the engine (Mesa, numba kernels) only once the
+    # checks have passed: a bad argument is refused in well under a second.
     from simulator.cli import preflight
     from simulator.config.loading import load_yaml, parse_set, resolve
-    from simulator.experiment import finite
-    from simulator.experiment.run import run
-    from simulator.io.output import default_run_dir, write_run
-    from simulator.io.staging import check_can_create, check_new_dir
+    from simulator.io.staging import check_can_create, check_new_dir, safe_slug, utc_stamp
 
     # Everything that can be checked is checked before the run, not after it.
     if args.out is not None:
@@ -61,9 +59,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     preflight.refuse_run_constants(mapping, source=args.scenario)
     config = resolve(mapping, strategy=args.strategy, overrides=overrides, source=args.scenario)
     if args.out is None:
-        check_can_create(default_run_dir(config.name, config.run.seed))
+        check_can_create(Path("results") / safe_slug(config.name) / utc_stamp())
     preflight.check_edge_lists([config], source=args.scenario)
     preflight.check_memory([config], transactions=args.transactions)
+
+    from simulator.experiment import finite
+    from simulator.experiment.run import run
+    from simulator.io.output import write_run
+
     with finite.raising():
         result = run(
             mapping,
