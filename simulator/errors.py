@@ -51,3 +51,8 @@ class OutputError(LoyaltySimError):
 
 class ReportError(LoyaltySimError):
     """A report cannot be produced from the given input (e.g. not a run directory)."""
+
+
+class UsageError(LoyaltySimError):
+    """A command-line option is out of range or cannot work on this machine (a seed
+    beyond 2**63 - 1, more jobs than CPUs, more memory than there is)."""

@@ -29,7 +29,7 @@ CASES = [
     ),
     ("wrong_type.yaml", r"run -> days: Input should be a valid integer.*got 'many'"),
     ("out_of_range.yaml", r"run -> customers: Input should be greater than or equal to 1, got -5"),
-    ("shares_not_one.yaml", r"market: segment shares must sum to 1, got 0.8"),
+    ("shares_not_one.yaml", r"market: segment shares must sum to 1 \(within 1e-06\), got 0.8"),
     (
         "market_shares.yaml",
         r"market -> competitors: firm.market_share plus .* must sum to 1, got 0.8",

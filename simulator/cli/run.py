@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from simulator.cli import console
 from simulator.metrics import registry
 
 
@@ -58,25 +60,44 @@ def run_heading(scenario: str, strategy: str, seed: int, meta: dict[str, Any]) -
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    # Imported when the command runs, so that `schema` and `validate` start without
-    # the engine (Mesa, numba kernels).
-    from simulator.config.loading import load_yaml, parse_set
+    # Imported when the command runs, and the engine (Mesa, numba kernels) only once the
+    # checks have passed: a bad argument is refused in well under a second.
+    from simulator.cli import preflight
+    from simulator.config.loading import load_yaml, parse_set, resolve
+    from simulator.io.staging import check_can_create, check_new_dir, safe_slug, utc_stamp
+
+    # Everything that can be checked is checked before the run, not after it.
+    if args.out is not None:
+        check_new_dir(args.out)
+    if args.seed is not None:
+        preflight.check_seed(args.seed)
+    mapping = load_yaml(args.scenario)
+    overrides = parse_set(args.set)
+    preflight.refuse_run_constants(mapping, source=args.scenario)
+    config = resolve(mapping, strategy=args.strategy, overrides=overrides, source=args.scenario)
+    if args.out is None:
+        check_can_create(Path("results") / safe_slug(config.name) / utc_stamp())
+    preflight.check_edge_lists([config], source=args.scenario)
+    preflight.check_memory([config], transactions=args.transactions is not None)
+
+    from simulator.experiment import finite
     from simulator.experiment.run import run
     from simulator.io.output import write_run
 
-    mapping = load_yaml(args.scenario)
-    overrides = parse_set(args.set)
-    result = run(
-        mapping,
-        strategy=args.strategy,
-        seed=args.seed,
-        overrides=overrides,
-        transactions=args.transactions or False,
-        progress=not args.quiet,
-        source=args.scenario,
-    )
+    with finite.raising():
+        result = run(
+            mapping,
+            strategy=args.strategy,
+            seed=args.seed,
+            overrides=overrides,
+            transactions=args.transactions or False,
+            progress=not args.quiet,
+            source=args.scenario,
+        )
+    console.stop_if_interrupted()
+    finite.check_run(result)
     path = write_run(result, args.out, plots=not args.no_plots)
-    print(run_heading(result.scenario, result.strategy, result.seed, result.metadata))
-    print(format_summary(result.summary))
-    print(f"results: {path}")
+    console.say(run_heading(result.scenario, result.strategy, result.seed, result.metadata))
+    console.say(format_summary(result.summary))
+    console.say(f"results: {path}")
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from simulator.cli import console
+
 
 def register(subparsers: Any) -> None:
     """Add the ``validate`` command to the ``loyalty-sim`` parser."""
@@ -14,11 +16,16 @@ def register(subparsers: Any) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from simulator.cli import preflight
     from simulator.config.loading import load_yaml, resolve, strategy_names
 
     mapping = load_yaml(args.scenario)
+    preflight.refuse_run_constants(mapping, source=args.scenario)
     names = strategy_names(mapping)
-    for name in names:
-        config = resolve(mapping, strategy=name, source=args.scenario)
-    print(f"{args.scenario}: valid scenario {config.name!r} with strategies {names}")
+    configs = [resolve(mapping, strategy=name, source=args.scenario) for name in names]
+    # What a run would only find when it starts: every edge list read in full, and the
+    # seeds a default comparison would use.
+    preflight.check_edge_lists(configs, source=args.scenario, parse=True)
+    preflight.check_seed(configs[0].run.seed, what="run -> seed", source=args.scenario)
+    console.say(f"{args.scenario}: valid scenario {configs[-1].name!r} with strategies {names}")
     return 0

@@ -11,9 +11,10 @@ SHARE_TOL = 1e-6
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors, values are checked on assignment too."""
+    """Base: unknown keys are errors, values are checked on assignment too, and no
+    number is infinite or NaN (YAML's ``.inf`` and ``.nan``; issue 17, item 14)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]

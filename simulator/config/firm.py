@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.config.base import Day, Score, Share, Strict
+from simulator.config.names import EntryName, Name, check_tier_names
 
 # Name of the tier below the first level: every member starts there.
 BASE_TIER = "base"
@@ -59,7 +60,7 @@ class Expiry(Strict):
 class Tier(Strict):
     """One tier of the ladder (docs/model.md §4.2)."""
 
-    name: str = Field(..., min_length=1, max_length=40, description="Tier name.")
+    name: EntryName = Field(..., min_length=1, max_length=40, description="Tier name.")
     threshold: float = Field(..., ge=0, description="Qualifying amount over the window.")
     discount: Share = Field(0.0, description="Price discount on every visit.")
     earn_multiplier: float = Field(1.0, ge=0, le=20, description="Multiplier on base earning.")
@@ -100,13 +101,16 @@ class Tiers(Strict):
         th = [t.threshold for t in self.levels]
         if any(b <= a for a, b in zip(th, th[1:], strict=False)):
             raise ValueError(f"tier thresholds must be strictly increasing, got {th}")
+        check_tier_names([t.name for t in self.levels])
         return self
 
 
 class Campaign(Strict):
     """A time-bound campaign (docs/model.md §4.3)."""
 
-    name: str = Field(..., min_length=1, max_length=60, description="Campaign name (reports).")
+    name: EntryName = Field(
+        ..., min_length=1, max_length=60, description="Campaign name (reports)."
+    )
     kind: Literal["bonus_points", "retention_offer", "winback_offer", "referral_reward"] = Field(
         ..., description="What the campaign does."
     )
@@ -177,7 +181,7 @@ class Programme(Strict):
 class Firm(Strict):
     """What the focal firm decides."""
 
-    name: str = Field("focal", min_length=1, max_length=40, description="The firm's name.")
+    name: Name = Field("focal", min_length=1, max_length=40, description="The firm's name.")
     market_share: Share = Field(
         0.3, description="Baseline choice share among customers who know every firm."
     )

@@ -19,11 +19,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from simulator.config import levers, targets
+from simulator.config import levers, safe_yaml, targets
+from simulator.config.reading import MAX_SCENARIO_BYTES, load_yaml
 from simulator.config.schema import Scenario
 from simulator.errors import ScenarioError
 
 __all__ = [
+    "MAX_SCENARIO_BYTES",
     "check_schedule",
     "refuse_fixed",
     "validate",
@@ -43,51 +45,6 @@ _LEVER_ROOTS = ("firm", "market", "modules", "run", "schedule")
 SCHEDULE_ROOTS = ("firm", "market", "modules")
 
 
-def load_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a scenario file with ``yaml.safe_load`` (never code in config).
-
-    Raises
-    ------
-    ScenarioError
-        Missing or unreadable file, malformed YAML, a tag that would construct an
-        object, an empty file, or a top level that is not a mapping.
-    """
-    src = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise ScenarioError("file not found; expected a path to a YAML scenario", source=src)
-    if p.is_dir():
-        raise ScenarioError("is a directory; expected a YAML scenario file", source=src)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the file ({exc})", source=src) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise ScenarioError(
-            f"{where}YAML tag not allowed ({exc.problem}); scenarios hold plain data only",
-            source=src,
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"{where}malformed YAML ({problem})", source=src) from None
-    if data is None:
-        raise ScenarioError(
-            "the file is empty; expected a mapping with at least 'name'", source=src
-        )
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"expected a mapping of sections at the top level, got {type(data).__name__}",
-            source=src,
-        )
-    return data
-
-
 def parse_set(items: list[str] | None, *, source: str = "--set") -> dict[str, Any]:
     """Parse ``key.path=value`` strings; values are read as YAML scalars (``3``, ``true``)."""
     out: dict[str, Any] = {}
@@ -96,7 +53,9 @@ def parse_set(items: list[str] | None, *, source: str = "--set") -> dict[str, An
         if not sep or not key.strip():
             raise ScenarioError(f"expected key.path=value, got {item!r}", source=source)
         try:
-            value = yaml.safe_load(raw) if raw.strip() else ""
+            value = safe_yaml.loads(raw) if raw.strip() else ""
+        except safe_yaml.YamlRefused as exc:
+            raise ScenarioError(f"{key.strip()}: {exc}", source=source) from None
         except yaml.YAMLError:
             value = raw
         out[key.strip()] = value
@@ -126,7 +85,7 @@ def _set_path(tree: dict[str, Any], path: str, value: Any, *, source: str, roots
                 node = node[idx]
         elif isinstance(node, dict):
             if last:
-                node[part] = value
+                node[part] = _merged(node.get(part), value)
             else:
                 if node.get(part) is None:
                     node[part] = {}
@@ -137,6 +96,20 @@ def _set_path(tree: dict[str, Any], path: str, value: Any, *, source: str, roots
                 source=source,
                 path=path,
             )
+
+
+def _merged(old: Any, new: Any) -> Any:
+    """``new`` merged into ``old`` key by key when both are mappings, else ``new``.
+
+    A nested override (``firm: {price: 1.08}``) changes the keys it names and keeps the
+    rest of the section, instead of resetting it to defaults (issue 17, item 13).
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = dict(old)
+        for key, value in new.items():
+            out[key] = _merged(old.get(key), value)
+        return out
+    return new
 
 
 def _list_index(node: list, part: str, *, path: str, source: str) -> int:

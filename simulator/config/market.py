@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.config.base import SHARE_TOL, Day, Score, Share, Strict
+from simulator.config.names import EntryName
 
 
 class PurchaseRate(Strict):
@@ -43,7 +44,7 @@ class Spend(Strict):
 class Segment(Strict):
     """A customer segment: its share of the market and the parameters it draws from."""
 
-    name: str = Field(..., min_length=1, max_length=40, description="Segment name.")
+    name: EntryName = Field(..., min_length=1, max_length=40, description="Segment name.")
     share: Share = Field(..., description="Share of the market's customers (shares sum to 1).")
     purchase: PurchaseRate = Field(
         default_factory=PurchaseRate, description="BG/NBD purchase rate."
@@ -74,7 +75,7 @@ class Segment(Strict):
 class Offer(Strict):
     """A competitor's time-bound offer (docs/model.md §5.1): a price cut or a conquest bonus."""
 
-    name: str = Field(..., min_length=1, max_length=60, description="Offer name (reports).")
+    name: EntryName = Field(..., min_length=1, max_length=60, description="Offer name (reports).")
     kind: Literal["price_cut", "conquest"] = Field(..., description="Price cut or conquest bonus.")
     start: Day = Field(..., description="First day of the offer.")
     end: Day = Field(..., description="Last day of the offer.")
@@ -122,7 +123,7 @@ class Reaction(Strict):
 class Competitor(Strict):
     """A rival firm in the consideration set (docs/model.md §5.1)."""
 
-    name: str = Field(..., min_length=1, max_length=40, description="Competitor name.")
+    name: EntryName = Field(..., min_length=1, max_length=40, description="Competitor name.")
     market_share: Share = Field(
         ..., description="Baseline choice share among customers who know every firm."
     )
@@ -381,7 +382,9 @@ class Market(Strict):
     def _shares(self) -> Market:
         total = sum(s.share for s in self.segments)
         if abs(total - 1.0) > SHARE_TOL:
-            raise ValueError(f"segment shares must sum to 1, got {total:.6g}")
+            raise ValueError(
+                f"segment shares must sum to 1 (within {SHARE_TOL:g}), got {total:.10g}"
+            )
         names = [s.name for s in self.segments]
         if len(set(names)) != len(names):
             raise ValueError(f"segment names must be unique, got {names}")

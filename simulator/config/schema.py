@@ -14,6 +14,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from simulator.config.base import MAX_DAYS, SHARE_TOL, Day, Score, Share, Strict
+from simulator.config.dates import IsoDate, check_run_end
 from simulator.config.firm import (
     Campaign,
     Desk,
@@ -43,6 +44,7 @@ from simulator.config.market import (
     Spend,
     WordOfMouthParams,
 )
+from simulator.config.names import StrategyName
 
 __all__ = [
     "MAX_DAYS",
@@ -117,9 +119,14 @@ class Run(Strict):
     customers: int = Field(20_000, ge=1, le=20_000_000, description="People in the market.")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Seed of the run's generator.")
     discount_rate: float = Field(0.10, ge=0, le=1, description="Annual discount rate for CLV.")
-    start_date: str = Field(
+    start_date: IsoDate = Field(
         "2026-01-01", pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date of day 1."
     )
+
+    @model_validator(mode="after")
+    def _ends_by_9999(self) -> Run:
+        check_run_end(self.start_date, self.days + int(getattr(self, "warmup_days", 0) or 0))
+        return self
 
 
 class ScheduledChange(Strict):
@@ -153,7 +160,7 @@ class Scenario(Strict):
     )
     modules: Modules = Field(default_factory=Modules, description="Mechanism switches.")
     run: Run = Field(default_factory=Run, description="Run constants.")
-    strategies: dict[str, dict[str, object]] = Field(
+    strategies: dict[StrategyName, dict[str, object]] = Field(
         default_factory=lambda: {"status_quo": dict[str, object]()},
         description="Named variants: dotted key paths and the values they override.",
     )
@@ -164,6 +171,6 @@ class Scenario(Strict):
         if self.market.competitors and abs(total - 1.0) > SHARE_TOL:
             raise ValueError(
                 "firm.market_share plus the competitors' market_share must sum to 1, "
-                f"got {total:.6g}"
+                f"got {total:.10g}"
             )
         return self

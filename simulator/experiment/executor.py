@@ -17,8 +17,10 @@ A cluster executor (Dask's ``client.map`` and ``as_completed``) implements the s
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import traceback
+import weakref
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from queue import Empty, SimpleQueue
 from types import TracebackType
 from typing import Any, Self
+
+from simulator.experiment.lifeline import worker_init
 
 __all__ = ["Executor", "LocalProcessExecutor", "SerialExecutor", "TaskError"]
 
@@ -135,12 +139,16 @@ class LocalProcessExecutor(Executor):
     jobs
         Tasks at once, this process included (at least 2; use :class:`SerialExecutor`
         for 1).
+    initializer
+        A picklable function each worker runs once before its first task (the CLI sets
+        numpy's floating-point errors to raise there, as in this process).
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, *, initializer: Callable[[], None] | None = None) -> None:
         if jobs < 2:
             raise ValueError(f"jobs must be >= 2 for worker processes, got {jobs}")
         self.workers = jobs
+        self._initializer = initializer
         self._pool: ProcessPoolExecutor | None = None
         self._stop = threading.Event()
 
@@ -154,7 +162,14 @@ class LocalProcessExecutor(Executor):
         broken = threading.Event()
         self._stop.clear()
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers - 1, mp_context=_context())
+            # Each worker dies with this process, however it ends (issue 17, item 1).
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers - 1,
+                mp_context=_context(),
+                initializer=worker_init,
+                initargs=(os.getpid(), self._initializer),
+            )
+            weakref.finalize(self, _terminate, self._pool)
         pool = self._pool
 
         def take() -> T | None:
@@ -228,8 +243,28 @@ class LocalProcessExecutor(Executor):
             self._pool = None
 
     def abort(self) -> None:
-        """Hand out no more tasks, cancel queued ones, and do not wait for the workers."""
+        """Hand out no more tasks, cancel queued ones, and stop the workers now.
+
+        A worker in the middle of a run is terminated rather than awaited: after Ctrl-C
+        nobody wants its result, and waiting would keep the command alive for as long
+        as that run takes.
+        """
         self._stop.set()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            _terminate(pool)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Cancel a pool's queue and end its worker processes (SIGTERM, then SIGKILL)."""
+    # _processes is private to concurrent.futures (3.14 adds terminate_workers()).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=2)

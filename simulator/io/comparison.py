@@ -12,15 +12,18 @@ from pathlib import Path
 import yaml
 
 from simulator.experiment.results import ComparisonResult
-from simulator.io.output import staged_directory, unique_dir, utc_stamp, write_json
+from simulator.io.csv import neutralise_formulas
+from simulator.io.output import write_json
+from simulator.io.staging import safe_slug, staged_directory, utc_stamp
 from simulator.report.html import write_report
 
 __all__ = ["default_compare_dir", "write_comparison"]
 
 
 def default_compare_dir(scenario: str, root: str | Path = "results") -> Path:
-    """``results/<scenario>/compare-<UTC timestamp>``, made unique if it exists already."""
-    return unique_dir(Path(root) / scenario / f"compare-{utc_stamp()}")
+    """``results/<scenario>/compare-<UTC timestamp>``: a default name, made unique when
+    the results are moved into place."""
+    return Path(root) / safe_slug(scenario) / f"compare-{utc_stamp()}"
 
 
 def write_comparison(result: ComparisonResult, out: str | Path | None = None) -> Path:
@@ -34,12 +37,15 @@ def write_comparison(result: ComparisonResult, out: str | Path | None = None) ->
     Raises
     ------
     OutputError
-        If ``out`` exists already or cannot be created.
+        If ``out`` exists already or cannot be created, or appeared during the run (the
+        results are then kept beside it, and the message says where).
     """
     target = Path(out) if out is not None else default_compare_dir(result.scenario)
-    with staged_directory(target, what="directory") as staging:
+    with staged_directory(target, what="directory", unique=out is None) as staged:
+        staging = staged.path
         result.tidy().to_parquet(staging / "comparison.parquet", index=False)
-        result.table.to_csv(staging / "comparison.csv", index=False)
+        # A spreadsheet runs a cell that starts with "=": strategy names are user text.
+        neutralise_formulas(result.table).to_csv(staging / "comparison.csv", index=False)
         write_json(staging / "metadata.json", result.metadata)
         if result.failures:
             write_json(
@@ -47,7 +53,8 @@ def write_comparison(result: ComparisonResult, out: str | Path | None = None) ->
             )
         (staging / "comparison.resolved.yaml").write_text(resolved_yaml(result))
         write_report(result, staging / "report.html")
-    return target
+    assert staged.final is not None
+    return staged.final
 
 
 def resolved_yaml(result: ComparisonResult) -> str:

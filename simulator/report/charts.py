@@ -18,7 +18,7 @@ import numpy as np
 from simulator.experiment.results import ComparisonResult
 from simulator.experiment.stats import BETTER, WORSE, band
 from simulator.metrics import registry
-from simulator.report.axes import mark_events
+from simulator.report.axes import drawn_literally, mark_events
 from simulator.report.format import change_scale, finite
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ def _colour(result: ComparisonResult, strategy: str) -> str:
     return f"C{result.strategies.index(strategy) % 10}"
 
 
+@drawn_literally
 def difference_figures(result: ComparisonResult) -> list[tuple[str, str]]:
     """(title, data URI) per objective: a forest plot of the paired differences.
 
@@ -104,6 +105,7 @@ def difference_figures(result: ComparisonResult) -> list[tuple[str, str]]:
     return out
 
 
+@drawn_literally
 def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:
     """(title, data URI) per trajectory: mean line and 95% band across replications."""
     from matplotlib.ticker import StrMethodFormatter
@@ -142,6 +144,7 @@ def trajectory_figures(result: ComparisonResult) -> list[tuple[str, str]]:
     return out
 
 
+@drawn_literally
 def satisfaction_figure(result: ComparisonResult) -> str | None:
     """Final-day satisfaction of active customers, one density outline per strategy."""
     sat = result.satisfaction

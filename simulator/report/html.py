@@ -10,6 +10,7 @@ text is escaped. The same renderer serves a comparison of strategies and a singl
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,11 +129,17 @@ def render_html(result: ComparisonResult) -> str:
 
 
 def write_report(result: ComparisonResult, path: str | Path) -> Path:
-    """Write :func:`render_html` to ``path`` atomically (temporary file, then rename)."""
+    """Write :func:`render_html` to ``path`` atomically (temporary file, then rename).
+
+    The temporary file is created new (``x``: never through a link planted under its
+    name), and the rename replaces a link at ``path`` instead of writing through it.
+    """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    html = render_html(result)
+    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        tmp.write_text(render_html(result), encoding="utf-8")
+        with open(tmp, "x", encoding="utf-8") as handle:
+            handle.write(html)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.metrics import registry
-from simulator.report.axes import mark_events
+from simulator.report.axes import drawn_literally, mark_events
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +37,7 @@ def _figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
     return fig, ax
 
 
+@drawn_literally
 def plot_run(result: RunResult, folder: Path) -> list[Path]:
     """Write the standard plots of one run into ``folder``; return their paths."""
     out: list[Path] = []

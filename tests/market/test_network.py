@@ -336,7 +336,7 @@ def test_edge_list_without_header_whitespace_comments_self_loops_and_duplicates(
         ("0 9\n", r"bad.txt, line 1: node ids must be in \[0, 8\)"),
         ("0 1\n-1 2\n", r"bad.txt, line 2: node ids must be in \[0, 8\)"),
         ("0 1\n1 2 1\n", r"bad.txt, line 2: expected 2 columns like the first line, got 3"),
-        ("0 1 2\n", r"bad.txt, line 1: expected strong = 0 or 1 in the third column, got '2'"),
+        ("0 1 2\n", r"bad.txt, line 1: expected strong = 0 or 1 in the third column$"),
         ("0 1 1 1\n", r"bad.txt, line 1: expected 2 or 3 columns"),
         ("a,b,weight\n0,1,1\n", r"bad.txt, line 1: the third column must be 'strong'"),
         ("a\n0 1\n", r"bad.txt, line 1: expected a header of 2 or 3 column names"),
@@ -356,5 +356,5 @@ def test_edge_list_missing_or_undecodable_file(tmp_path):
     binary.write_bytes(b"0 1\n\xff\xfe 2\n")
     with pytest.raises(ValueError, match=r"bin.csv, line 2: expected UTF-8 text"):
         read_edgelist(str(binary), 8)
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match="is a directory; expected a regular file"):
         read_edgelist(str(tmp_path), 8)
