@@ -125,7 +125,8 @@ class Run(Strict):
 
     @model_validator(mode="after")
     def _ends_by_9999(self) -> Run:
-        check_run_end(self.start_date, self.days + int(getattr(self, "warmup_days", 0) or 0))
+        # Day 1 of the reported window is start_date; warm-up days are not dated.
+        check_run_end(self.start_date, self.days)
         return self
 
 

@@ -54,7 +54,7 @@ class RunLog:
     recoveries: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
     waits: list[np.ndarray] = field(default_factory=list)
     talk_by_class: np.ndarray = field(default_factory=lambda: np.zeros((3, 2)))
-    transactions: list[tuple[np.ndarray, ...]] | None = None
+    transactions: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
     cohort_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 

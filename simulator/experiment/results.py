@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.engine.transactions import Purchases
+
 __all__ = ["ComparisonResult", "Failure", "RunRecord", "RunResult"]
 
 
@@ -32,8 +34,13 @@ class RunResult:
     summary: dict[str, Any]
     resolved: dict[str, Any]
     metadata: dict[str, Any]
-    transactions: pd.DataFrame | None = None
+    purchases: Purchases | None = None
     events: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def transactions(self) -> pd.DataFrame | None:
+        """The recorded purchases as one table (``None`` if the run did not record them)."""
+        return self.purchases.frame() if self.purchases is not None else None
 
     def kpis(self) -> pd.Series:
         """The summary as a Series (handy in notebooks)."""

@@ -19,6 +19,7 @@ import numpy as np
 from simulator.config import loading
 from simulator.config.schema import Scenario
 from simulator.engine.model import LoyaltyModel
+from simulator.engine.transactions import recorded_purchases
 from simulator.errors import LoyaltySimError, RunError
 from simulator.experiment import protocol
 from simulator.experiment.customers import customers_frame
@@ -134,8 +135,10 @@ def results_of(
         summary=summarise(model.ctx, metrics),
         resolved=config.model_dump(mode="json"),
         metadata=meta,
-        transactions=(
-            model.transactions(focal_only=transactions == "focal") if transactions else None
+        purchases=(
+            recorded_purchases(model.ctx, focal_only=transactions == "focal")
+            if transactions
+            else None
         ),
         events=list(model.events_log),
     )

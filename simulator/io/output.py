@@ -23,6 +23,7 @@ from simulator.io.staging import (
     unique_dir,
     utc_stamp,
 )
+from simulator.io.transactions import write_transaction_log
 
 if TYPE_CHECKING:
     from simulator.experiment.results import RunResult
@@ -81,8 +82,8 @@ def write_run(result: RunResult, out: str | Path | None = None, *, plots: bool =
         staging = staged.path
         result.metrics.to_parquet(staging / "metrics.parquet", index=False)
         result.customers.to_parquet(staging / "customers.parquet", index=False)
-        if result.transactions is not None:
-            result.transactions.to_parquet(staging / "transactions.parquet", index=False)
+        if result.purchases is not None:
+            write_transaction_log(result.purchases, staging / "transactions.parquet")
         write_json(staging / "summary.json", result.summary)
         write_json(staging / "metadata.json", result.metadata)
         (staging / "scenario.resolved.yaml").write_text(
