@@ -143,7 +143,10 @@ def restore[M: Snapshotable](
         talk_by_class=np.array(logged["talk_by_class"], copy=True),
         transactions=None
         if logged["transactions"] is None
-        else [tuple(np.array(a) for a in t) for t in logged["transactions"]],
+        else [
+            (np.array(c), np.array(d), np.array(f), np.array(s))
+            for c, d, f, s in logged["transactions"]
+        ],
         cohort_start=np.array(logged["cohort_start"], copy=True),
     )
     ctx.metrics.restore(data["metrics"])
