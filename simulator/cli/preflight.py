@@ -120,7 +120,12 @@ def check_memory(
     configs: Iterable[Scenario], *, processes: int = 1, transactions: bool = False
 ) -> None:
     """Refuse work that cannot fit in the memory this machine has now, giving both figures."""
-    from simulator.experiment.memory import BYTES_PER_CUSTOMER, available_bytes, run_bytes
+    from simulator.experiment.memory import (
+        BYTES_PER_CUSTOMER,
+        available_bytes,
+        people_rows,
+        run_bytes,
+    )
 
     configs = list(configs)
     if not configs:
@@ -132,7 +137,10 @@ def check_memory(
         return
     each = run_bytes(biggest, transactions=transactions)
     extra = " plus its transaction log" if transactions else ""
-    what = f"about {BYTES_PER_CUSTOMER} bytes per customer{extra}, measured"
+    rows = people_rows(biggest)
+    what = f"about {BYTES_PER_CUSTOMER} bytes per person, measured{extra}"
+    if rows > biggest.run.customers:
+        what += f", for up to {rows:,.0f} people with the entrants kept in reserve"
     if processes > 1:
         raise UsageError(
             f"run.customers = {biggest.run.customers:,} with {processes} runs at once needs "

@@ -2,7 +2,7 @@
 
 A run at the schema's cap of 20,000,000 customers used to work for 17 s and then die in
 an allocation traceback (issue 17, item 6). The figures here come from
-``benchmarks/README.md`` (target 3: 875 bytes per customer at peak with every module
+``benchmarks/README.md`` (target 3: 875 bytes per person at peak with every module
 and the network, at 10^6 customers) and from ``/usr/bin/time`` on the shipped
 scenarios: one process with its imports and compiled kernels holds about 330 MB, and
 ``--transactions`` holds about 140 bytes per purchase at its peak (the log, its sort and
@@ -24,6 +24,7 @@ __all__ = [
     "BYTES_PER_TRANSACTION",
     "PROCESS_BYTES",
     "available_bytes",
+    "people_rows",
     "run_bytes",
     "transactions_expected",
 ]
@@ -40,13 +41,35 @@ def transactions_expected(config: Scenario) -> float:
     (Fader, Hardie & Lee 2005), an upper bound as customers drop out.
     """
     rate = sum(s.share * s.purchase.r / s.purchase.alpha for s in config.market.segments)
-    days = config.run.days + int(getattr(config.run, "warmup_days", 0) or 0)
-    return config.run.customers * days * rate
+    # Only the reported window is recorded (the log restarts when it opens).
+    return people_rows(config) * config.run.days * rate
+
+
+def people_rows(config: Scenario) -> float:
+    """Rows of the population: the people in the market plus the reserve of entrants.
+
+    The engine keeps 1.5 times the expected entrants of the whole horizon in reserve
+    (``engine/initial.py``), entrants replacing the expected exits: at most the purchase
+    rate ``r / alpha`` times the dropout chance ``a / (a + b)`` per person and day (an
+    upper bound: not every occasion is a purchase), plus the category's growth. The
+    shipped scenarios hold 1.0 to 2.0 rows per customer.
+    """
+    market = config.market
+    customers = config.run.customers
+    if market.entry.mode == "none":
+        return float(customers)
+    exits = sum(
+        s.share * s.purchase.r / s.purchase.alpha * s.dropout.a / (s.dropout.a + s.dropout.b)
+        for s in market.segments
+    )
+    per_day = customers * (exits + max(market.entry.growth_rate, 0.0) / 365.0)
+    horizon = config.run.days + config.run.warmup_days
+    return customers + 1.5 * per_day * horizon + 50
 
 
 def run_bytes(config: Scenario, *, transactions: bool = False) -> int:
     """Peak memory of one process running ``config``, in bytes (an upper estimate)."""
-    total = float(PROCESS_BYTES + BYTES_PER_CUSTOMER * config.run.customers)
+    total = float(PROCESS_BYTES + BYTES_PER_CUSTOMER * people_rows(config))
     if transactions:
         total += BYTES_PER_TRANSACTION * transactions_expected(config)
     return int(total)

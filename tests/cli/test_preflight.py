@@ -63,7 +63,13 @@ def test_compare_scenario_seed_near_the_top_refused(no_runs, tmp_path):
 def test_memory_checked_against_the_machine(no_runs, monkeypatch):
     monkeypatch.setattr("simulator.experiment.memory.available_bytes", lambda: 4_000_000_000)
     code, _, err = cli("run", COFFEE, "--set", "run.customers=20000000")
-    one_line_error(code, err, "run.customers = 20,000,000 needs about 18.4 GB", "4 GB available")
+    one_line_error(
+        code,
+        err,
+        "run.customers = 20,000,000 needs about 32.9 GB",
+        "36,111,211 people",
+        "4 GB available",
+    )
     code, _, err = cli("compare", COFFEE, "--set", "run.customers=2000000", "--jobs", "2")
     one_line_error(code, err, "2 runs at once needs about", "fewer --jobs")
 
