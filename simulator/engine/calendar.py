@@ -86,6 +86,11 @@ class Calendar:
         """Pending entries of ``action``, in firing order."""
         return [e for e in self._ordered() if e.action == action]
 
+    def next_time(self, action: str) -> float | None:
+        """When the next pending ``action`` fires (``None`` if none is pending)."""
+        times = [e.event.time for e in self._pending.values() if e.action == action]
+        return min(times) if times else None
+
     def _ordered(self) -> list[Entry]:
         return sorted(
             self._pending.values(),

@@ -14,6 +14,8 @@ not concern, and a customer's draw does not depend on who else drew.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -54,6 +56,21 @@ class Streams:
         self.seed = int(seed)
         self._sequences: dict[str, np.random.SeedSequence] = {}
         self._bases: dict[str, int] = {}
+        self._part = ""
+
+    @contextmanager
+    def part(self, label: str) -> Iterator[None]:
+        """Draws made inside come from streams of their own, ``name@label``.
+
+        For a group that runs a mechanism a second time on the same day (the trial
+        purchases of a cohort's entrants, beside the day's regular visits): without it
+        both would open the same (name, day) streams and consume the same sequence.
+        """
+        before, self._part = self._part, f"@{label}"
+        try:
+            yield
+        finally:
+            self._part = before
 
     def _sequence(self, name: str) -> np.random.SeedSequence:
         seq = self._sequences.get(name)
@@ -68,7 +85,7 @@ class Streams:
         The same (seed, name, day) always gives the same generator state, whatever
         else was drawn before: that is what keeps strategies' luck aligned.
         """
-        bits = np.random.PCG64(self._sequence(name))
+        bits = np.random.PCG64(self._sequence(name + self._part))
         if day is not None:
             bits.advance((int(day) + 1) << 64)
         return np.random.Generator(bits)
@@ -80,6 +97,7 @@ class Streams:
         (:func:`simulator.kernels.uniforms.counter_uniform`), so a full-population draw
         costs nothing for the customers a rule does not concern.
         """
+        name += self._part
         base = self._bases.get(name)
         if base is None:
             base = int(self._sequence(name).generate_state(1, np.uint64)[0])

@@ -46,7 +46,10 @@ def _cohort(ctx: DayContext) -> None:
     p.aware[trial, 0] = True
     p.active_since[trial] = d
     p.ever_customer[trial] = True
-    focal_purchase(ctx, trial, trial_purchase=True)
+    # The day's regular visits draw from the same named streams; the entrants' trial
+    # purchases get streams of their own so the two groups' draws are independent.
+    with ctx.streams.part("cohort_trial"):
+        focal_purchase(ctx, trial, trial_purchase=True)
     p.purchases[trial] = 1
     p.last_firm[trial] = 0
 

@@ -63,19 +63,33 @@ class ProgrammeEffects:
         st = self.state
         progress = st.points_balance[members] / float(self.rules.thresholds[0])
         mult = centred_goal_gradient(progress, self.spec.goal_gradient)
-        if self.tier_labels():
-            d = self.ctx.day
-            every = self.spec.tiers.review_every_days
-            to_review = every - ((d - 1) % every) - 1
+        review = self.ctx.calendar.next_time("programme.review") if self.tier_labels() else None
+        if review is not None:
+            # The review falls between day floor(review) and the next; counted from the
+            # booked review, so a programme or cadence introduced mid-run is right too.
+            to_review = int(np.floor(review)) - self.ctx.day
             tier = st.tier[members]
             thresholds = self.rules.tier_thresholds
             nxt = np.minimum(tier, len(thresholds) - 1)
             thr = np.where(tier < len(thresholds), thresholds[nxt], np.inf)
-            expected = p.rate[members] * to_review * self._basket(members) * p.habit[members, 0]
+            expected = self._expected_qualifying(members, tier, to_review)
             mult = mult * points_pressure_multiplier(
                 st.qualifying[members], thr, expected, to_review, self.spec.points_pressure
             )
         return members, mult
+
+    def _expected_qualifying(self, rows: np.ndarray, tier: np.ndarray, days: int) -> np.ndarray:
+        """What members are expected to add to their qualifying amount in ``days``, in the
+        tier metric's own unit: focal visits (occasions x the habit standing in for the
+        focal share), their spend, or the points that spend earns."""
+        p = self.ctx.pop
+        metric = self.spec.tiers.metric
+        if metric == "visits":
+            return p.rate[rows] * days * p.habit[rows, 0]
+        spend = p.rate[rows] * days * self._basket(rows) * p.habit[rows, 0]
+        if metric == "points":
+            return spend * self.spec.points_per_unit * self.rules.tier_earn[tier]
+        return spend
 
     def reward_rate(self, rows: np.ndarray) -> np.ndarray:
         """Members' effective reward rate: earn x point value x (1 - expected breakage)."""
