@@ -93,6 +93,7 @@ def take(model: Snapshotable) -> dict[str, Any]:
         },
         "metrics": ctx.metrics.snapshot(),
         "programme": {"kind": kind, "data": prog.snapshot()},
+        "members": ctx.members.snapshot(),
         "offers": ctx.offers.snapshot(),
         "desk": ctx.desk.snapshot(),
         "network": _network_data(ctx.network),
@@ -149,6 +150,7 @@ def restore[M: Snapshotable](
     ctx.metrics.restore(data["metrics"])
     ctx.programme = _programme(ctx, config, data["programme"])
     ctx.offers.restore(data["offers"])
+    ctx.members.restore(data.get("members"))
     ctx.desk = ComplaintDesk.from_snapshot(data["desk"])
     _set_clock(model, data["time"], data["steps"])
     model.calendar.restore(data["calendar"])
