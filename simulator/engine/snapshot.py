@@ -66,6 +66,7 @@ def take(model: Snapshotable) -> dict[str, Any]:
         "time": model.time,
         "steps": model.steps,
         "day": ctx.day,
+        "report_start": ctx.report_start,
         "entry_cursor": ctx.entry_cursor,
         "recent_exits": list(ctx.recent_exits),
         "rng": copy.deepcopy(model.rng.bit_generator.state),
@@ -121,6 +122,9 @@ def restore[M: Snapshotable](
     model._assemble(config, Streams(model.seed), pop, logged["transactions"] is not None)
     ctx = model.ctx
     ctx.day = data["day"]
+    # Day 0 of the reported window: reported days (waves, checkpoints, campaign days)
+    # count from it in the fork as in the original.
+    ctx.report_start = data.get("report_start", 0)
     for firm, values in zip(model.firms, data["firms"], strict=True):
         for k, v in values.items():
             setattr(firm, k, v)

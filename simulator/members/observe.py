@@ -81,8 +81,9 @@ def seen_rows(ctx: DayContext, days: int | None = None) -> np.ndarray:
 
 
 def record_losses(sys: MembershipSystems, cols: MemberColumns) -> None:
-    """Today's defections and category exits of customers: the day, the reason, and
-    whether the warning had flagged them (lead time)."""
+    """Today's defections and category exits of customers: the reason of each, and for
+    defections (what the warning is scored on) the day and whether the warning had
+    flagged them (lead time). Leaving the category is random by construction (§3.1)."""
     ctx = sys.ctx
     p = ctx.pop
     d = ctx.day
@@ -92,7 +93,7 @@ def record_losses(sys: MembershipSystems, cols: MemberColumns) -> None:
     lost = np.concatenate([defected, left])
     if lost.size == 0:
         return
-    cols.lost_day[lost] = d
+    cols.lost_day[defected] = d
     if ctx.config.firm.warning is None:
         return
     codes = np.concatenate(
@@ -101,11 +102,11 @@ def record_losses(sys: MembershipSystems, cols: MemberColumns) -> None:
     cols.reason[lost] = codes
     for k, name in enumerate(REASONS):
         sys.book(f"churn_{name}", float((codes == k).sum()))
-    flagged = cols.flagged[lost]
-    sys.book("lost_customers", float(lost.size))
-    sys.book("lost_unflagged", float((~flagged).sum()))
+    flagged = cols.flagged[defected]
+    sys.book("defections", float(defected.size))
+    sys.book("defections_unflagged", float((~flagged).sum()))
     if flagged.any():
-        since = cols.flagged_since[lost[flagged]].astype(np.int64)
+        since = cols.flagged_since[defected[flagged]].astype(np.int64)
         sys.lead_times.append((d - since).astype(np.int32))
 
 

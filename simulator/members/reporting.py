@@ -108,8 +108,10 @@ def _warning(sys: MembershipSystems) -> dict[str, Any]:
     assert rule is not None and sys.cols is not None
     t = sys.totals
     out: dict[str, Any] = dict(sys.scorecard.report(rule.threshold))
-    lost = t.get("lost_customers", 0.0)
-    out["warning_never_flagged_share"] = t.get("lost_unflagged", 0.0) / lost if lost else None
+    lost = t.get("defections", 0.0)
+    out["warning_never_flagged_share"] = (
+        t.get("defections_unflagged", 0.0) / lost if lost else None
+    )
     leads = np.concatenate(sys.lead_times) if sys.lead_times else np.zeros(0)
     out["warning_lead_time_days"] = float(np.median(leads)) if leads.size else None
     out["warning_flagged"] = int(sys.cols.flagged.sum())

@@ -28,6 +28,14 @@ import numpy as np
 
 BINS = 1001  # scores 0-10 in steps of 0.01
 TOP = 10.0
+# Thresholds at which summary.json gives precision and recall (the report's trade-off
+# chart reads them: the summary's records do not reach a comparison).
+CURVE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0)
+
+
+def curve_key(threshold: float) -> str:
+    """The summary key suffix of a curve threshold: 0.5 -> '0p50'."""
+    return f"{threshold:.2f}".replace(".", "p")
 
 
 def recency_score(recency: np.ndarray, usual_rate: np.ndarray) -> np.ndarray:
@@ -130,7 +138,12 @@ class Scorecard:
         """AUC of the rule and of the oracle; precision and recall at the threshold."""
         precision, recall = precision_recall(self.pos, self.neg)
         b = int(_bin(np.array([threshold]))[0])
-        return {
+        at = {}
+        for x in CURVE:
+            k = int(_bin(np.array([x]))[0])
+            at[f"warning_precision_at_{curve_key(x)}"] = float(precision[k])
+            at[f"warning_recall_at_{curve_key(x)}"] = float(recall[k])
+        return at | {
             "warning_auc": auc(self.pos, self.neg),
             "warning_auc_oracle": auc(self.oracle_pos, self.oracle_neg),
             "warning_precision": float(precision[b]),

@@ -180,6 +180,13 @@ _STAGE_NAMES = ("new", "growing", "mature", "declining", "dormant")
 _REASON_NAMES = ("dissatisfaction", "competitor_offer", "service_failure", "left_category",
                  "moved_away")  # fmt: skip
 _BEHAVIOURS = ("reviews", "shares", "suggestions", "check_ins", "referrals")
+# The warning's precision-recall thresholds (simulator.members.warning.CURVE; the
+# registry imports nothing from the package, tests/members holds the two equal).
+_CURVE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0)
+
+
+def _key(x: float) -> str:
+    return f"{x:.2f}".replace(".", "p")
 
 
 def _survey_metrics(kind: str) -> tuple[Metric, ...]:
@@ -187,9 +194,9 @@ def _survey_metrics(kind: str) -> tuple[Metric, ...]:
     name = kind.upper()
     return (
         Metric(f"survey_{kind}_measured", f"measured {name} (survey respondents)", fmt=fmt,
-               unit=unit, kind=BOTH),
+               unit=unit, kind=BOTH, compared_daily=kind == "nps"),
         Metric(f"survey_{kind}_true", f"true {name} of the survey frame", fmt=fmt, unit=unit,
-               kind=BOTH),
+               kind=BOTH, compared_daily=kind == "nps"),
         Metric(f"survey_{kind}_bias", f"{name} survey bias (measured - true)", fmt=fmt,
                unit=unit, kind=BOTH),
         Metric(f"survey_{kind}_abs_bias", f"{name} survey error, mean absolute", fmt=fmt,
@@ -229,6 +236,12 @@ MEMBERSHIP = (
     Metric("warning_lead_time_days", "median warning lead time", fmt="{:,.0f}", unit="days",
            direction=1),
     Metric("warning_pr_curve", "precision-recall curve of the warning", unit="records"),
+    *(m for x in _CURVE for m in (
+        Metric(f"warning_precision_at_{_key(x)}", f"warning precision at score {x:g}",
+               fmt=SHARE, unit="share", points=100.0),
+        Metric(f"warning_recall_at_{_key(x)}", f"warning recall at score {x:g}", fmt=SHARE,
+               unit="share", points=100.0),
+    )),
     *(Metric(f"churn_{r}", f"customers lost: {r.replace('_', ' ')}", fmt=COUNT,
              unit="customers", direction=-1) for r in _REASON_NAMES),
     Metric("behaviour_points", "behaviour points issued", fmt=COUNT, unit="points",
