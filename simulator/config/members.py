@@ -115,15 +115,15 @@ class WarningRule(Strict):
     rule: Literal["recency", "frequency_drop", "complaints", "survey", "combined"] = Field(
         "combined", description="The observable signal the rule scores."
     )
-    threshold: float = Field(0.5, ge=0, le=10, description="Flag at or above this score.")
+    threshold: float = Field(0.4, ge=0, le=10, description="Flag at or above this score.")
     horizon_days: int = Field(90, ge=1, le=3650, description="Defection counted this far ahead.")
     evaluate_every_days: int = Field(30, ge=1, le=3650, description="Scoring checkpoints.")
     complaint_days: int = Field(90, ge=1, le=3650, description="A complaint counts this long.")
     survey_days: int = Field(365, ge=1, le=3650, description="A survey answer counts this long.")
-    weight_recency: float = Field(0.5, ge=0, le=10, description="combined: recency weight.")
-    weight_frequency: float = Field(0.3, ge=0, le=10, description="combined: frequency drop.")
-    weight_complaints: float = Field(0.3, ge=0, le=10, description="combined: complaints.")
-    weight_survey: float = Field(0.3, ge=0, le=10, description="combined: low NPS answer.")
+    weight_recency: float = Field(0.1, ge=0, le=10, description="combined: recency weight.")
+    weight_frequency: float = Field(0.6, ge=0, le=10, description="combined: frequency drop.")
+    weight_complaints: float = Field(0.2, ge=0, le=10, description="combined: complaints.")
+    weight_survey: float = Field(0.4, ge=0, le=10, description="combined: low NPS answer.")
 
 
 class BehaviourRule(Strict):

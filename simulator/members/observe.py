@@ -102,7 +102,9 @@ def record_losses(sys: MembershipSystems, cols: MemberColumns) -> None:
     cols.reason[lost] = codes
     for k, name in enumerate(REASONS):
         sys.book(f"churn_{name}", float((codes == k).sum()))
-    flagged = cols.flagged[defected]
+    # Warned: flagged at some refresh within the horizon before the defection.
+    rule = ctx.config.firm.warning
+    flagged = d - cols.last_flagged_day[defected].astype(np.int64) <= rule.horizon_days
     sys.book("defections", float(defected.size))
     sys.book("defections_unflagged", float((~flagged).sum()))
     if flagged.any():
@@ -218,7 +220,7 @@ def warn(sys: MembershipSystems, cols: MemberColumns) -> None:
         cols.flagged[:] = False
         cols.flagged[rows[flag]] = True
         cols.flagged_since[new] = d
-        cols.flagged_since[~cols.flagged] = NEVER
+        cols.last_flagged_day[rows[flag]] = d
     if r > 0 and r % SCORE_EVERY == 0:
         p = ctx.pop
         truth = np.flatnonzero(

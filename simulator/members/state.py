@@ -14,7 +14,13 @@ import numpy as np
 from simulator.engine.state import NEVER
 
 # Day stamps (int16 model days; NEVER for none): customers.parquet shifts them.
-DAY_STAMPS = ("flagged_since", "lost_day", "last_complaint_day", "last_unresolved_day")
+DAY_STAMPS = (
+    "flagged_since",
+    "last_flagged_day",
+    "lost_day",
+    "last_complaint_day",
+    "last_unresolved_day",
+)
 
 
 @dataclass(eq=False)
@@ -27,7 +33,8 @@ class MemberColumns:
     last_unresolved_day: np.ndarray  # int16 a complaint the desk did not resolve
     stage: np.ndarray  # int8 lifecycle stage code, -1 never bought
     flagged: np.ndarray  # bool flagged by the warning rule
-    flagged_since: np.ndarray  # int16
+    flagged_since: np.ndarray  # int16 start of the latest flagged spell
+    last_flagged_day: np.ndarray  # int16 last refresh that flagged the customer
     lost_day: np.ndarray  # int16 last defection or category exit
     reason: np.ndarray  # int8 recorded churn reason code, -1 none
     nps_answer: np.ndarray  # int8 last NPS survey answer, -1 none
@@ -47,6 +54,7 @@ class MemberColumns:
             stage=np.full(n, -1, np.int8),
             flagged=np.zeros(n, bool),
             flagged_since=never.copy(),
+            last_flagged_day=never.copy(),
             lost_day=never.copy(),
             reason=np.full(n, -1, np.int8),
             nps_answer=np.full(n, -1, np.int8),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulator.engine.state import NEVER
 from simulator.members import behaving, observe, reporting, surveying
 from simulator.members.state import MemberColumns
 from simulator.members.surveys import Wave
@@ -157,7 +158,7 @@ class MembershipSystems:
             out["lifecycle_stage"] = c.stage
         if self.ctx.config.firm.warning is not None:
             out["warning_flag"] = c.flagged
-            out["flagged_since"] = c.flagged_since
+            out["flagged_since"] = np.where(c.flagged, c.flagged_since, NEVER).astype(np.int16)
             out["churn_reason"] = c.reason
         if any(s.kind == "nps" for s in self.ctx.config.firm.surveys):
             out["nps_answer"] = c.nps_answer
