@@ -36,8 +36,8 @@ from simulator.engine.transactions import transactions_frame
 from simulator.market.desk import ComplaintDesk
 from simulator.market.network import SocialNetwork
 from simulator.market.offers import MarketOffers
-from simulator.members.system import MembershipSystems
 from simulator.mechanisms.occasions import occasion_probability
+from simulator.members.system import MembershipSystems
 from simulator.metrics import daily
 from simulator.metrics.recorder import MetricsRecorder
 from simulator.programme import make_programme

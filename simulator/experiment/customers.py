@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator.engine.initial import NOT_YET
 from simulator.config.members import REASONS, STAGES
+from simulator.engine.initial import NOT_YET
 from simulator.engine.state import DAY_STAMPS, NEVER, RELATIONSHIPS, SOURCE_NAMES
 from simulator.members.state import DAY_STAMPS as MEMBER_DAY_STAMPS
 from simulator.programme.state import DAY_STAMPS as PROGRAMME_DAY_STAMPS

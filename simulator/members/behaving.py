@@ -13,7 +13,7 @@ from simulator.programme import behaviour as bh
 from simulator.programme.facade import Programme
 
 if TYPE_CHECKING:
-    from simulator.members.system import MembershipSystems
+    from simulator.members.base import Systems as MembershipSystems
 
 ACTIONS = ("reviews", "shares", "suggestions", "check_ins")
 BROAD = ("reviews", "shares")  # public: they reach listeners beyond the network
@@ -108,7 +108,9 @@ def _reward(
         return
     sys.book("policing_cost", det.cost_per_check * rows.size)
     u = ctx.streams.uniforms(f"policing_{kind}", d, rows)
-    caught = bh.detect(is_fake, u, catch_rate=det.catch_rate, false_positive=det.false_positive_rate)
+    caught = bh.detect(
+        is_fake, u, catch_rate=det.catch_rate, false_positive=det.false_positive_rate
+    )
     if not caught.any():
         return
     who, count = np.unique(rows[caught], return_counts=True)
@@ -150,4 +152,3 @@ def _broadcast(sys: MembershipSystems, spec: Behaviour, messages: int) -> None:
     cust = who[p.relationship[who] != PROSPECT]
     np.add.at(p.expectation[:, 0], cust, np.float32(spec.expectation_shift))
     p.expectation[cust, 0] = np.minimum(p.expectation[cust, 0], 10.0)
-

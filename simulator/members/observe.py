@@ -18,8 +18,8 @@ from simulator.members import warning as wr
 if TYPE_CHECKING:
     from simulator.config.schema import Campaign
     from simulator.engine.context import DayContext
+    from simulator.members.base import Systems as MembershipSystems
     from simulator.members.state import MemberColumns
-    from simulator.members.system import MembershipSystems
 
 # A customer is "current" to the firm with a purchase in this many days (survey frames,
 # the warning's population).
@@ -172,9 +172,7 @@ def stage_customers(sys: MembershipSystems, cols: MemberColumns) -> None:
 # ------------------------------------------------------------------ warning
 
 
-def scores(ctx: DayContext, cols: MemberColumns, rows: np.ndarray, rule: WarningRule) -> (
-    np.ndarray
-):
+def scores(ctx: DayContext, cols: MemberColumns, rows: np.ndarray, rule: WarningRule) -> np.ndarray:
     """The warning rule's score of ``rows`` from observable data only."""
     d = ctx.day
     _, recency, recent, usual = rates(ctx, cols, rows)
@@ -223,9 +221,7 @@ def warn(sys: MembershipSystems, cols: MemberColumns) -> None:
         cols.last_flagged_day[rows[flag]] = d
     if r > 0 and r % SCORE_EVERY == 0:
         p = ctx.pop
-        truth = np.flatnonzero(
-            p.alive & (p.relationship == ACTIVE) & (p.first_focal_day != NEVER)
-        )
+        truth = np.flatnonzero(p.alive & (p.relationship == ACTIVE) & (p.first_focal_day != NEVER))
         rule_score = scores(ctx, cols, truth, rule)
         sys.scorecard.open(d, truth.astype(np.int32), rule_score, 10.0 - p.satisfaction[truth])
 
@@ -237,7 +233,7 @@ def refine_target(sys: MembershipSystems, spec: Campaign, mask: np.ndarray) -> n
     """Narrow a campaign's target by stage, churn reason, the warning flag or the oracle."""
     if spec.target == "everyone" and not spec.stages and not spec.reasons:
         return mask
-    cols = sys._columns()
+    cols = sys.records()
     out = mask.copy()
     if spec.stages:
         out &= np.isin(cols.stage, [STAGES.index(s) for s in spec.stages])

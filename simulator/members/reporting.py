@@ -17,7 +17,7 @@ from simulator.members.behaving import ACTIONS, cheat_share
 from simulator.programme.facade import Programme
 
 if TYPE_CHECKING:
-    from simulator.members.system import MembershipSystems
+    from simulator.members.base import Systems as MembershipSystems
 
 BEHAVIOUR_FLOWS = ("cheating_points", "points_clawed_back")
 ACTIVE_MEMBER_DAYS = 90  # a member is active with a focal purchase this recent
@@ -54,9 +54,9 @@ def summary(sys: MembershipSystems) -> dict[str, Any]:
     ctx = sys.ctx
     f = ctx.config.firm
     t = sys.totals
-    out: dict[str, Any] = {"membership_cost": t.get("survey_cost", 0.0) + t.get(
-        "policing_cost", 0.0
-    )}
+    out: dict[str, Any] = {
+        "membership_cost": t.get("survey_cost", 0.0) + t.get("policing_cost", 0.0)
+    }
     if f.surveys:
         out.update(_surveys(sys))
     if f.lifecycle is not None:
@@ -109,9 +109,7 @@ def _warning(sys: MembershipSystems) -> dict[str, Any]:
     t = sys.totals
     out: dict[str, Any] = dict(sys.scorecard.report(rule.threshold))
     lost = t.get("defections", 0.0)
-    out["warning_never_flagged_share"] = (
-        t.get("defections_unflagged", 0.0) / lost if lost else None
-    )
+    out["warning_never_flagged_share"] = t.get("defections_unflagged", 0.0) / lost if lost else None
     leads = np.concatenate(sys.lead_times) if sys.lead_times else np.zeros(0)
     out["warning_lead_time_days"] = float(np.median(leads)) if leads.size else None
     out["warning_flagged"] = int(sys.cols.flagged.sum())

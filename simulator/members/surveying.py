@@ -18,7 +18,7 @@ from simulator.members.observe import CURRENT_DAYS, seen_rows
 from simulator.members.surveys import Wave
 
 if TYPE_CHECKING:
-    from simulator.members.system import MembershipSystems
+    from simulator.members.base import Systems as MembershipSystems
 
 EVENT_WAVE = 30
 PERIOD = {"monthly": 30, "quarterly": 91}
@@ -124,7 +124,7 @@ def periodic(sys: MembershipSystems) -> None:
         invited[:] = False
         invited[chosen] = True
     responded = _collect(sys, spec, rows, answers, invited)
-    cols = sys._columns()
+    cols = sys.records()
     cols.nps_answer[rows[responded]] = answers[responded]
     cols.nps_day[rows[responded]] = d
     _close(sys, "nps")

@@ -43,9 +43,7 @@ def csat_answers(s_transaction: np.ndarray, noise: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(1.0 + 0.4 * s_transaction + noise), 1, 5).astype(np.int8)
 
 
-def ces_answers(
-    wait_share: np.ndarray, resolved: np.ndarray, noise: np.ndarray
-) -> np.ndarray:
+def ces_answers(wait_share: np.ndarray, resolved: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """CES 1-7 after a complaint (7 = "the firm made it easy"): a resolved complaint
     starts at 6, an unresolved one at 3, and each service level of waiting costs up to
     two points [A, after Dixon et al. 2010: effort is waiting and repeat contact]."""

@@ -63,7 +63,8 @@ class MembershipSystems:
         """Any system on in the live scenario."""
         return wanted(self.ctx.config)
 
-    def _columns(self) -> MemberColumns:
+    def records(self) -> MemberColumns:
+        """The per-customer records, allocated on first use."""
         if self.cols is None:
             p = self.ctx.pop
             self.cols = MemberColumns.empty(p.n, p.alive, self.ctx.day)
@@ -84,20 +85,20 @@ class MembershipSystems:
         """Focal visits today, with each visit's transaction satisfaction and basket."""
         if rows.size == 0 or not self.on:
             return
-        cols = self._columns()
+        cols = self.records()
         observe.count_visits(self.ctx, cols, rows, basket)
         surveying.after_visit(self, rows, s)
 
     def on_complaint(self, rows: np.ndarray) -> None:
         """Complaints filed today."""
         if rows.size and self.on:
-            self._columns().last_complaint_day[rows] = self.ctx.day
+            self.records().last_complaint_day[rows] = self.ctx.day
 
     def on_resolved(self, rows: np.ndarray, waited: np.ndarray, resolved: np.ndarray) -> None:
         """Complaints the desk closed today: who, how long they waited, resolved or not."""
         if rows.size == 0 or not self.on:
             return
-        self._columns().last_unresolved_day[rows[~resolved]] = self.ctx.day
+        self.records().last_unresolved_day[rows[~resolved]] = self.ctx.day
         surveying.after_complaint(self, rows, waited, resolved)
 
     def on_referral(self, referrers: np.ndarray) -> None:
@@ -112,7 +113,7 @@ class MembershipSystems:
         stages, the warning rule, behaviour points, and the day's metrics."""
         if not self.on:
             return
-        cols = self._columns()
+        cols = self.records()
         observe.record_losses(self, cols)
         surveying.periodic(self)
         observe.stage_customers(self, cols)

@@ -19,23 +19,9 @@ from dataclasses import KW_ONLY, dataclass
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = [
-    "BOTH",
-    "COMPARISON",
-    "DAILY",
-    "FINAL",
-    "GROUPS",
-    "METRICS",
-    "Metric",
-    "breakdowns",
-    "compared",
-    "compared_daily",
-    "directions",
-    "get",
-    "headline",
-    "objectives",
-    "trajectories",
-]
+__all__ = ["BOTH", "COMPARISON", "DAILY", "FINAL", "GROUPS", "METRICS", "Metric", "breakdowns",
+           "compared", "compared_daily", "declare", "directions", "get", "headline",
+           "objectives", "trajectories"]  # fmt: skip
 
 Kind = Literal["daily", "final", "both", "comparison"]
 DAILY: Kind = "daily"  # a row per day in metrics.parquet
@@ -172,109 +158,6 @@ def _declare(*metrics: Metric) -> MappingProxyType[str, Metric]:
 
 
 SAT = "satisfaction (0-10)"
-
-# -- membership systems (docs/model.md §11): present only when a system is on.
-_SURVEY_UNITS = {"nps": ("NPS", "{:+.1f}"), "csat": ("% top-two-box", "{:.1f}"),
-                 "ces": ("CES (1-7)", "{:.2f}")}  # fmt: skip
-_STAGE_NAMES = ("new", "growing", "mature", "declining", "dormant")
-_REASON_NAMES = ("dissatisfaction", "competitor_offer", "service_failure", "left_category",
-                 "moved_away")  # fmt: skip
-_BEHAVIOURS = ("reviews", "shares", "suggestions", "check_ins", "referrals")
-# The warning's precision-recall thresholds (simulator.members.warning.CURVE; the
-# registry imports nothing from the package, tests/members holds the two equal).
-_CURVE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0)
-
-
-def _key(x: float) -> str:
-    return f"{x:.2f}".replace(".", "p")
-
-
-def _survey_metrics(kind: str) -> tuple[Metric, ...]:
-    unit, fmt = _SURVEY_UNITS[kind]
-    name = kind.upper()
-    return (
-        Metric(f"survey_{kind}_measured", f"measured {name} (survey respondents)", fmt=fmt,
-               unit=unit, kind=BOTH, compared_daily=kind == "nps"),
-        Metric(f"survey_{kind}_true", f"true {name} of the survey frame", fmt=fmt, unit=unit,
-               kind=BOTH, compared_daily=kind == "nps"),
-        Metric(f"survey_{kind}_bias", f"{name} survey bias (measured - true)", fmt=fmt,
-               unit=unit, kind=BOTH),
-        Metric(f"survey_{kind}_abs_bias", f"{name} survey error, mean absolute", fmt=fmt,
-               unit=unit, direction=-1, compared=13 if kind == "nps" else None),
-        Metric(f"survey_{kind}_ci", f"{name} survey 95% interval half-width", fmt=fmt,
-               unit=unit, direction=-1, kind=BOTH, compared=12 if kind == "nps" else None),
-        Metric(f"survey_{kind}_responses", f"{name} survey responses", fmt=COUNT,
-               unit="responses", kind=BOTH, flow=True),
-        Metric(f"survey_{kind}_response_rate", f"{name} survey response rate", fmt=SHARE,
-               unit="share", kind=BOTH, points=100.0),
-    )
-
-
-MEMBERSHIP = (
-    Metric("membership_cost", "cost of surveys and policing", fmt=MONEY, unit="currency",
-           direction=-1, kind=BOTH, flow=True, compared=14),
-    Metric("survey_cost", "survey cost", fmt=MONEY, unit="currency", direction=-1),
-    *(m for kind in ("nps", "csat", "ces") for m in _survey_metrics(kind)),
-    Metric("survey_waves", "survey waves", unit="records"),
-    *(Metric(f"stage_{s}", f"customers in the {s} stage", fmt=COUNT, unit="customers",
-             kind=BOTH) for s in _STAGE_NAMES),
-    Metric("lifecycle_transitions", "quarterly lifecycle transitions", unit="records"),
-    Metric("warning_flagged", "customers flagged by the churn warning", fmt=COUNT,
-           unit="customers", kind=BOTH),
-    Metric("warning_auc", "churn warning AUC", fmt="{:.3f}", unit="AUC", direction=1,
-           compared=15),
-    Metric("warning_auc_oracle", "oracle AUC (true satisfaction)", fmt="{:.3f}", unit="AUC"),
-    Metric("warning_precision", "churn warning precision", fmt=SHARE, unit="share",
-           direction=1, points=100.0),
-    Metric("warning_recall", "churn warning recall", fmt=SHARE, unit="share", direction=1,
-           points=100.0),
-    Metric("warning_base_rate", "defection rate within the horizon", fmt=SHARE,
-           unit="share", points=100.0),
-    Metric("warning_scored", "customer-checkpoints scored", fmt=COUNT, unit="scores"),
-    Metric("warning_never_flagged_share", "share of lost customers never flagged",
-           fmt=SHARE, unit="share", direction=-1, points=100.0),
-    Metric("warning_lead_time_days", "median warning lead time", fmt="{:,.0f}", unit="days",
-           direction=1),
-    Metric("warning_pr_curve", "precision-recall curve of the warning", unit="records"),
-    *(m for x in _CURVE for m in (
-        Metric(f"warning_precision_at_{_key(x)}", f"warning precision at score {x:g}",
-               fmt=SHARE, unit="share", points=100.0),
-        Metric(f"warning_recall_at_{_key(x)}", f"warning recall at score {x:g}", fmt=SHARE,
-               unit="share", points=100.0),
-    )),
-    *(Metric(f"churn_{r}", f"customers lost: {r.replace('_', ' ')}", fmt=COUNT,
-             unit="customers", direction=-1) for r in _REASON_NAMES),
-    Metric("behaviour_points", "behaviour points issued", fmt=COUNT, unit="points",
-           kind=DAILY, flow=True),
-    *(Metric(f"behaviour_points_{b}", f"points for {b.replace('_', '-')}", fmt=COUNT,
-             unit="points") for b in _BEHAVIOURS),
-    Metric("cheating_points", "points issued to cheats", fmt=COUNT, unit="points",
-           direction=-1, kind=BOTH, flow=True),
-    Metric("points_clawed_back", "points clawed back", fmt=COUNT, unit="points", kind=BOTH,
-           flow=True),
-    Metric("false_positives", "honest members wrongly penalised", fmt=COUNT,
-           unit="customers", direction=-1),
-    Metric("cheats_caught", "fake actions caught", fmt=COUNT, unit="actions"),
-    Metric("memberships_cancelled", "memberships cancelled for cheating", fmt=COUNT,
-           unit="customers"),
-    Metric("behaviour_listeners", "readers of reviews and shares", fmt=COUNT, unit="people",
-           direction=1),
-    Metric("policing_cost", "cost of policing behaviour points", fmt=MONEY,
-           unit="currency", direction=-1),
-    Metric("cheating_share", "share of members who cheat", fmt=SHARE, unit="share",
-           direction=-1, points=100.0),
-    Metric("cheating_cost", "cost of points kept by cheats", fmt=MONEY, unit="currency",
-           direction=-1, compared=16),
-    Metric("behaviour_rules", "behaviour rules", unit="records"),
-    Metric("members_new", "new members", fmt=COUNT, unit="customers", direction=1),
-    Metric("member_growth_rate", "member growth", fmt=SHARE, unit="share", direction=1,
-           points=100.0),
-    Metric("member_active_rate", "active-member rate (bought in 90 days)", fmt=SHARE,
-           unit="share", direction=1, points=100.0),
-    Metric("member_revenue_share", "member share of revenue", fmt=SHARE, unit="share",
-           points=100.0),
-    Metric("member_growth_by_segment", "member growth by segment", unit="records"),
-)
 
 # fmt: off
 METRICS = _declare(
@@ -450,9 +333,15 @@ METRICS = _declare(
            unit="days", direction=-1),
     Metric("complaint_resolution_rate", "complaint resolution rate", fmt=SHARE,
            unit="share", direction=1, kind=BOTH, points=100.0),
-    *MEMBERSHIP,
 )
 # fmt: on
+
+
+def declare(*metrics: Metric) -> None:
+    """Declare a component's own metrics once, beside the rest (the membership systems':
+    :mod:`simulator.metrics.membership`, declared when :mod:`simulator.metrics` loads)."""
+    global METRICS
+    METRICS = _declare(*METRICS.values(), *metrics)
 
 
 def get(name: str) -> Metric:

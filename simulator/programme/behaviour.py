@@ -62,9 +62,9 @@ def cheating_share(gain: float, *, max_share: float, sensitivity: float) -> floa
     return float(max_share * -np.expm1(-sensitivity * max(gain, 0.0)))
 
 
-def detect(fake: np.ndarray, u: np.ndarray, *, catch_rate: float, false_positive: float) -> (
-    np.ndarray
-):
+def detect(
+    fake: np.ndarray, u: np.ndarray, *, catch_rate: float, false_positive: float
+) -> np.ndarray:
     """Which actions the policing flags: fake ones at the catch rate, honest ones at the
     false-positive rate."""
     return u < np.where(fake, catch_rate, false_positive)

@@ -94,7 +94,9 @@ def test_extremity_bias_over_represents_both_tails():
     rng = np.random.default_rng(3)
     answers = rng.integers(0, 11, 60_000).astype(np.int8)
     prob = sv.response_probability(
-        sv.extremity(answers, "nps"), np.zeros(answers.size), np.zeros(answers.size),
+        sv.extremity(answers, "nps"),
+        np.zeros(answers.size),
+        np.zeros(answers.size),
         **dict(RESPONSE, extremity_weight=2.0),
     )
     responded = rng.random(answers.size) < prob
