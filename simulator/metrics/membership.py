@@ -83,7 +83,6 @@ def _survey_metrics(kind: str) -> tuple[Metric, ...]:
 
 
 MEMBERSHIP = (
-    # headline 15 ties with the desk's cost: a stable sort puts it after, before net margin.
     Metric(
         "membership_cost",
         "cost of surveys and policing",
@@ -93,8 +92,6 @@ MEMBERSHIP = (
         kind=BOTH,
         flow=True,
         compared=14,
-        headline=15,
-        headline_label="- Surveys and policing",
     ),
     Metric("survey_cost", "survey cost", fmt=MONEY, unit="currency", direction=-1),
     *(m for kind in ("nps", "csat", "ces") for m in _survey_metrics(kind)),

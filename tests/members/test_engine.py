@@ -73,8 +73,8 @@ def test_every_system_reports(base):
     assert s["churn_competitor_offer"] > 0  # the rival's conquest offer runs on days 120-210
     assert 0 <= s["member_revenue_share"] <= 1
     waves = [w for w in s["survey_waves"] if w["kind"] == "nps"]
-    assert len(waves) == 2  # quarterly in 200 days
-    assert all(w["invited"] <= 300 for w in waves)
+    assert len(waves) == 6  # monthly in 200 days
+    assert all(w["invited"] <= 150 for w in waves)
 
 
 def test_net_margin_bears_the_systems_costs(base):
@@ -101,7 +101,7 @@ def test_stage_and_flag_reach_customers_parquet(member0):
 
 
 def test_a_larger_sample_narrows_the_measured_nps_interval(member):
-    small_, big = (_run(member, **{"firm.surveys.0.sample_size": n}) for n in (80, 640))
+    small_, big = (_run(member, **{"firm.surveys.0.sample_size": n}) for n in (40, 320))
     assert big.summary["survey_nps_responses"] > 4 * small_.summary["survey_nps_responses"]
     # Eight times the sample: the interval about sqrt(8) = 2.8 times narrower.
     assert big.summary["survey_nps_ci"] < 0.6 * small_.summary["survey_nps_ci"]
