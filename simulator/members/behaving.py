@@ -13,14 +13,14 @@ from simulator.programme import behaviour as bh
 from simulator.programme.facade import Programme
 
 if TYPE_CHECKING:
-    from simulator.members.base import Systems as MembershipSystems
+    from simulator.members.base import Systems
 
 ACTIONS = ("reviews", "shares", "suggestions", "check_ins")
 BROAD = ("reviews", "shares")  # public: they reach listeners beyond the network
 FAKEABLE = (*ACTIONS, "referrals")  # a self-referral from a duplicate account
 
 
-def _setup(sys: MembershipSystems) -> tuple[Behaviour, Programme] | None:
+def _setup(sys: Systems) -> tuple[Behaviour, Programme] | None:
     prog = sys.ctx.programme
     spec = sys.ctx.config.firm.programme
     if spec is None or spec.behaviour is None or not isinstance(prog, Programme):
@@ -38,7 +38,7 @@ def cheat_share(spec: Behaviour, point_value: float) -> tuple[float, str]:
     return bh.cheating_share(gain, max_share=c.max_share, sensitivity=c.sensitivity), kind
 
 
-def run(sys: MembershipSystems) -> None:
+def run(sys: Systems) -> None:
     """Today's honest and fake actions, their points, the policing and the reach."""
     setup = _setup(sys)
     if setup is None:
@@ -75,7 +75,7 @@ def run(sys: MembershipSystems) -> None:
     _broadcast(sys, spec, messages)
 
 
-def referral_points(sys: MembershipSystems, referrers: np.ndarray) -> None:
+def referral_points(sys: Systems, referrers: np.ndarray) -> None:
     """Points for each converted referral of a member (honest: a real customer came)."""
     setup = _setup(sys)
     if setup is None or setup[0].referrals.points == 0:
@@ -86,7 +86,7 @@ def referral_points(sys: MembershipSystems, referrers: np.ndarray) -> None:
 
 
 def _reward(
-    sys: MembershipSystems,
+    sys: Systems,
     spec: Behaviour,
     prog: Programme,
     kind: str,
@@ -131,7 +131,7 @@ def _reward(
         p.satisfaction[wrong] = np.maximum(p.satisfaction[wrong] - drop, 0.0)
 
 
-def _broadcast(sys: MembershipSystems, spec: Behaviour, messages: int) -> None:
+def _broadcast(sys: Systems, spec: Behaviour, messages: int) -> None:
     """Reviews and shares: weak, broad word-of-mouth. Each reaches ``reach`` random
     people in the category; unaware prospects may become aware, customers' expectations
     rise a little."""

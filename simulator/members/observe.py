@@ -18,7 +18,7 @@ from simulator.members import warning as wr
 if TYPE_CHECKING:
     from simulator.config.schema import Campaign
     from simulator.engine.context import DayContext
-    from simulator.members.base import Systems as MembershipSystems
+    from simulator.members.base import Systems
     from simulator.members.state import MemberColumns
 
 # A customer is "current" to the firm with a purchase in this many days (survey frames,
@@ -80,7 +80,7 @@ def seen_rows(ctx: DayContext, days: int | None = None) -> np.ndarray:
 # ------------------------------------------------------------------ losses
 
 
-def record_losses(sys: MembershipSystems, cols: MemberColumns) -> None:
+def record_losses(sys: Systems, cols: MemberColumns) -> None:
     """Today's defections and category exits of customers: the reason of each, and for
     defections (what the warning is scored on) the day and whether the warning had
     flagged them (lead time). Leaving the category is random by construction (§3.1)."""
@@ -142,7 +142,7 @@ def _defection_reasons(ctx: DayContext, cols: MemberColumns, rows: np.ndarray) -
 # ------------------------------------------------------------------ stages
 
 
-def stage_customers(sys: MembershipSystems, cols: MemberColumns) -> None:
+def stage_customers(sys: Systems, cols: MemberColumns) -> None:
     """Today's lifecycle stage of everyone who bought; quarterly transition counts."""
     ctx = sys.ctx
     life = ctx.config.firm.lifecycle
@@ -201,7 +201,7 @@ def scores(ctx: DayContext, cols: MemberColumns, rows: np.ndarray, rule: Warning
     )
 
 
-def warn(sys: MembershipSystems, cols: MemberColumns) -> None:
+def warn(sys: Systems, cols: MemberColumns) -> None:
     """Refresh the warning flags; open and close the scorecard's checkpoints."""
     ctx = sys.ctx
     rule = ctx.config.firm.warning
@@ -229,7 +229,7 @@ def warn(sys: MembershipSystems, cols: MemberColumns) -> None:
 # ------------------------------------------------------------------ targeting
 
 
-def refine_target(sys: MembershipSystems, spec: Campaign, mask: np.ndarray) -> np.ndarray:
+def refine_target(sys: Systems, spec: Campaign, mask: np.ndarray) -> np.ndarray:
     """Narrow a campaign's target by stage, churn reason, the warning flag or the oracle."""
     if spec.target == "everyone" and not spec.stages and not spec.reasons:
         return mask

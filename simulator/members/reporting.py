@@ -17,13 +17,13 @@ from simulator.members.behaving import ACTIONS, cheat_share
 from simulator.programme.facade import Programme
 
 if TYPE_CHECKING:
-    from simulator.members.base import Systems as MembershipSystems
+    from simulator.members.base import Systems
 
 BEHAVIOUR_FLOWS = ("cheating_points", "points_clawed_back")
 ACTIVE_MEMBER_DAYS = 90  # a member is active with a focal purchase this recent
 
 
-def record_day(sys: MembershipSystems) -> None:
+def record_day(sys: Systems) -> None:
     """Today's metrics of the systems that are on."""
     ctx = sys.ctx
     f = ctx.config.firm
@@ -49,7 +49,7 @@ def _mean(values: list[float]) -> float:
     return float(arr.mean()) if arr.size else float("nan")
 
 
-def summary(sys: MembershipSystems) -> dict[str, Any]:
+def summary(sys: Systems) -> dict[str, Any]:
     """KPIs of the systems that are on, for summary.json."""
     ctx = sys.ctx
     f = ctx.config.firm
@@ -70,7 +70,7 @@ def summary(sys: MembershipSystems) -> dict[str, Any]:
     return out
 
 
-def _surveys(sys: MembershipSystems) -> dict[str, Any]:
+def _surveys(sys: Systems) -> dict[str, Any]:
     out: dict[str, Any] = {"survey_cost": sys.totals.get("survey_cost", 0.0)}
     for spec in sys.ctx.config.firm.surveys:
         waves = [r for r in sys.results if r["kind"] == spec.kind]
@@ -86,7 +86,7 @@ def _surveys(sys: MembershipSystems) -> dict[str, Any]:
     return out
 
 
-def _lifecycle(sys: MembershipSystems) -> dict[str, Any]:
+def _lifecycle(sys: Systems) -> dict[str, Any]:
     cols = sys.cols
     assert cols is not None
     counts = np.bincount(cols.stage[cols.stage >= 0], minlength=len(STAGES))
@@ -103,7 +103,7 @@ def _lifecycle(sys: MembershipSystems) -> dict[str, Any]:
     return out
 
 
-def _warning(sys: MembershipSystems) -> dict[str, Any]:
+def _warning(sys: Systems) -> dict[str, Any]:
     rule = sys.ctx.config.firm.warning
     assert rule is not None and sys.cols is not None
     t = sys.totals
@@ -119,7 +119,7 @@ def _warning(sys: MembershipSystems) -> dict[str, Any]:
     return out
 
 
-def _behaviour(sys: MembershipSystems) -> dict[str, Any]:
+def _behaviour(sys: Systems) -> dict[str, Any]:
     prog = sys.ctx.programme
     spec = sys.ctx.config.firm.programme
     assert isinstance(prog, Programme) and spec is not None and spec.behaviour is not None
@@ -148,7 +148,7 @@ def _behaviour(sys: MembershipSystems) -> dict[str, Any]:
     return out
 
 
-def _growth(sys: MembershipSystems, prog: Programme) -> dict[str, Any]:
+def _growth(sys: Systems, prog: Programme) -> dict[str, Any]:
     """Member growth (issue 16 item 5): new members, growth, activity, revenue share,
     in total and by segment."""
     ctx = sys.ctx

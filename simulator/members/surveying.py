@@ -18,7 +18,7 @@ from simulator.members.observe import CURRENT_DAYS, seen_rows
 from simulator.members.surveys import Wave
 
 if TYPE_CHECKING:
-    from simulator.members.base import Systems as MembershipSystems
+    from simulator.members.base import Systems
 
 EVENT_WAVE = 30
 PERIOD = {"monthly": 30, "quarterly": 91}
@@ -26,12 +26,12 @@ RECENCY_DAYS = 30.0  # time constant of the recency trait, days [A]
 ANSWER_SD = 0.8  # answer noise on CSAT and CES scales [A]
 
 
-def _survey(sys: MembershipSystems, kind: str) -> Survey | None:
+def _survey(sys: Systems, kind: str) -> Survey | None:
     return next((s for s in sys.ctx.config.firm.surveys if s.kind == kind), None)
 
 
 def _respond(
-    sys: MembershipSystems, spec: Survey, rows: np.ndarray, answers: np.ndarray, invited: np.ndarray
+    sys: Systems, spec: Survey, rows: np.ndarray, answers: np.ndarray, invited: np.ndarray
 ) -> np.ndarray:
     """Who of the invited answer: a logit in extremity, recency and engagement."""
     ctx = sys.ctx
@@ -55,7 +55,7 @@ def _respond(
 
 
 def _collect(
-    sys: MembershipSystems, spec: Survey, rows: np.ndarray, answers: np.ndarray, invited: np.ndarray
+    sys: Systems, spec: Survey, rows: np.ndarray, answers: np.ndarray, invited: np.ndarray
 ) -> np.ndarray:
     responded = _respond(sys, spec, rows, answers, invited)
     wave = sys.waves.setdefault(spec.kind, Wave(spec.kind))
@@ -71,12 +71,12 @@ def _collect(
     return responded
 
 
-def _invite(sys: MembershipSystems, spec: Survey, rows: np.ndarray) -> np.ndarray:
+def _invite(sys: Systems, spec: Survey, rows: np.ndarray) -> np.ndarray:
     u = sys.ctx.streams.uniforms(f"survey_{spec.kind}_invite", sys.ctx.day, rows)
     return u < spec.invitation_rate
 
 
-def after_visit(sys: MembershipSystems, rows: np.ndarray, s: np.ndarray) -> None:
+def after_visit(sys: Systems, rows: np.ndarray, s: np.ndarray) -> None:
     """CSAT after today's visits, from each visit's transaction satisfaction."""
     spec = _survey(sys, "csat")
     if spec is None:
@@ -87,7 +87,7 @@ def after_visit(sys: MembershipSystems, rows: np.ndarray, s: np.ndarray) -> None
 
 
 def after_complaint(
-    sys: MembershipSystems, rows: np.ndarray, waited: np.ndarray, resolved: np.ndarray
+    sys: Systems, rows: np.ndarray, waited: np.ndarray, resolved: np.ndarray
 ) -> None:
     """CES after each complaint the desk closed, from its wait and its outcome."""
     spec = _survey(sys, "ces")
@@ -100,7 +100,7 @@ def after_complaint(
     _collect(sys, spec, rows, answers, _invite(sys, spec, rows))
 
 
-def periodic(sys: MembershipSystems) -> None:
+def periodic(sys: Systems) -> None:
     """A relationship NPS wave on its day: the frame, the sample, the answers."""
     spec = _survey(sys, "nps")
     ctx = sys.ctx
@@ -130,7 +130,7 @@ def periodic(sys: MembershipSystems) -> None:
     _close(sys, "nps")
 
 
-def close_waves(sys: MembershipSystems) -> None:
+def close_waves(sys: Systems) -> None:
     """Event surveys close a wave every month of the reported window."""
     r = sys.ctx.reported_day
     if r > 0 and r % EVENT_WAVE == 0:
@@ -139,7 +139,7 @@ def close_waves(sys: MembershipSystems) -> None:
                 _close(sys, kind)
 
 
-def _close(sys: MembershipSystems, kind: str) -> None:
+def _close(sys: Systems, kind: str) -> None:
     wave = sys.waves.pop(kind, None)
     if wave is None:
         return

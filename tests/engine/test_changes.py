@@ -153,9 +153,7 @@ PREFERRED: dict[str, list[Any]] = {
     "firm.surveys": [[{"kind": "nps", "schedule": "monthly", "invitation_rate": 1.0}]],
 }
 # A campaign aimed by the churn warning needs the warning on.
-CONTEXT.update(
-    {f"firm.programme.campaigns.{i}.target": {"firm.warning": {}} for i in range(10)}
-)
+CONTEXT.update({f"firm.programme.campaigns.{i}.target": {"firm.warning": {}} for i in range(10)})
 
 
 def candidates(path: str, value: Any) -> list[Any]:
