@@ -28,6 +28,8 @@ class Systems(Protocol):
     today: dict[str, float]
     lead_times: list[np.ndarray]
     members_start: int
+    period: dict[str, float]
+    periods: list[dict[str, Any]]
 
     @property
     def cost_today(self) -> float: ...

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.config.members import REASONS, STAGES
-from simulator.engine.state import NEVER
+from simulator.members import growth
 from simulator.members import lifecycle as lc
 from simulator.members.behaving import ACTIONS, cheat_share
 from simulator.programme.facade import Programme
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from simulator.members.base import Systems
 
 BEHAVIOUR_FLOWS = ("cheating_points", "points_clawed_back")
-ACTIVE_MEMBER_DAYS = 90  # a member is active with a focal purchase this recent
 
 
 def record_day(sys: Systems) -> None:
@@ -41,6 +40,8 @@ def record_day(sys: Systems) -> None:
         values["behaviour_points"] += t.get("behaviour_points_referrals", 0.0)
         for k in BEHAVIOUR_FLOWS:
             values[k] = t.get(k, 0.0)
+    if isinstance(ctx.programme, Programme):
+        growth.record_day(sys, ctx.programme, values)
     ctx.metrics.add_many(ctx.reported_day, values)
 
 
@@ -66,7 +67,7 @@ def summary(sys: Systems) -> dict[str, Any]:
     if f.programme is not None and f.programme.behaviour is not None:
         out.update(_behaviour(sys))
     if isinstance(ctx.programme, Programme):
-        out.update(_growth(sys, ctx.programme))
+        out.update(growth.summary(sys, ctx.programme))
     return out
 
 
@@ -145,41 +146,4 @@ def _behaviour(sys: Systems) -> dict[str, Any]:
     net_cheat = t.get("cheating_points", 0.0) - t.get("points_clawed_back", 0.0)
     out["cheating_cost"] = max(net_cheat, 0.0) * cost_per_point
     out["behaviour_rules"] = rules
-    return out
-
-
-def _growth(sys: Systems, prog: Programme) -> dict[str, Any]:
-    """Member growth (issue 16 item 5): new members, growth, activity, revenue share,
-    in total and by segment."""
-    ctx = sys.ctx
-    p = ctx.pop
-    st = prog.state
-    members = p.member & p.alive
-    new = st.join_day.astype(np.int64) > ctx.report_start
-    new &= st.join_day != NEVER
-    recent = p.last_focal_day.astype(np.int64) >= ctx.day - ACTIVE_MEMBER_DAYS
-    start = sys.members_start
-    revenue = ctx.totals.revenue
-    out: dict[str, Any] = {
-        "members_new": int(new.sum()),
-        "member_growth_rate": (int(members.sum()) - start) / start if start else None,
-        "member_active_rate": float(recent[members].mean()) if members.any() else None,
-        "member_revenue_share": prog.accounts.totals.get("member_revenue", 0.0) / revenue
-        if revenue
-        else None,
-    }
-    rows = []
-    for k, seg in enumerate(ctx.config.market.segments):
-        in_seg = p.segment == k
-        m = members & in_seg
-        rows.append(
-            {
-                "segment": seg.name,
-                "members": int(m.sum()),
-                "members_new": int((new & in_seg).sum()),
-                "member_active_rate": float(recent[m].mean()) if m.any() else None,
-                "member_revenue": float(p.revenue[m].sum()),
-            }
-        )
-    out["member_growth_by_segment"] = rows
     return out

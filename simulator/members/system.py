@@ -57,6 +57,8 @@ class MembershipSystems:
         self.today: dict[str, float] = {}
         self.lead_times: list[np.ndarray] = []
         self.members_start = 0
+        self.period: dict[str, float] = {}
+        self.periods: list[dict[str, Any]] = []
 
     @property
     def on(self) -> bool:
@@ -148,6 +150,8 @@ class MembershipSystems:
         self.quarter_stage = None if self.cols is None else self.cols.stage.copy()
         p = self.ctx.pop
         self.members_start = int((p.member & p.alive).sum())
+        self.period = {}
+        self.periods = []
 
     def columns(self) -> dict[str, np.ndarray]:
         """Per-customer columns for customers.parquet: the stage and the warning flag."""
@@ -183,6 +187,8 @@ class MembershipSystems:
             "totals": dict(self.totals),
             "lead_times": [a.copy() for a in self.lead_times],
             "members_start": self.members_start,
+            "period": dict(self.period),
+            "periods": [dict(x) for x in self.periods],
         }
 
     def restore(self, data: dict[str, Any] | None) -> None:
@@ -208,3 +214,5 @@ class MembershipSystems:
         self.totals = dict(data["totals"])
         self.lead_times = [np.array(a) for a in data["lead_times"]]
         self.members_start = int(data["members_start"])
+        self.period = dict(data["period"])
+        self.periods = [dict(x) for x in data["periods"]]

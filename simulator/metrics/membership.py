@@ -243,7 +243,10 @@ MEMBERSHIP = (
         compared=16,
     ),
     Metric("behaviour_rules", "behaviour rules", unit="records"),
-    Metric("members_new", "new members", fmt=COUNT, unit="customers", direction=1),
+    Metric(
+        "members_new", "new members", fmt=COUNT, unit="customers", direction=1, kind=BOTH, flow=True
+    ),
+    Metric("member_revenue", "members' revenue", fmt=MONEY, unit="currency", kind=DAILY, flow=True),
     Metric(
         "member_growth_rate", "member growth", fmt=SHARE, unit="share", direction=1, points=100.0
     ),
@@ -259,6 +262,8 @@ MEMBERSHIP = (
         "member_revenue_share", "member share of revenue", fmt=SHARE, unit="share", points=100.0
     ),
     Metric("member_growth_by_segment", "member growth by segment", unit="records"),
+    Metric("member_growth_by_tier", "member growth by tier", unit="records"),
+    Metric("member_growth_by_period", "member growth by 30-day period", unit="records"),
 )
 
 declare(*MEMBERSHIP)

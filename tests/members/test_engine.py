@@ -213,3 +213,15 @@ def test_the_warning_rule_beats_chance_and_falls_short_of_the_oracle():
     assert 0.53 < s["warning_auc"] < s["warning_auc_oracle"]
     # Flagged customers defect more often than the base rate: the flag carries news.
     assert s["warning_precision"] > 1.2 * s["warning_base_rate"]
+
+
+def test_member_growth_by_period_segment_and_tier(base):
+    s = base.summary
+    periods = s["member_growth_by_period"]
+    assert [x["day"] for x in periods] == list(range(30, 201, 30))
+    assert sum(x["members_new"] for x in periods) <= s["members_new"]
+    by_segment = s["member_growth_by_segment"]
+    assert sum(x["members"] for x in by_segment) == s["members"]
+    assert sum(x["members"] for x in s["member_growth_by_tier"]) == s["members"]
+    daily = base.metric("members_new")
+    assert daily.sum() == s["members_new"]
