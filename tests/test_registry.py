@@ -23,6 +23,8 @@ RUNS = [
     ("telecom_competitor_attack", "retention_offers"),
     ("service_recovery", "staff_2"),
     ("cdnow_baseline", "base_process"),
+    # Membership systems (docs/model.md §11): surveys, stages, warning, policed points.
+    ("member_programme", "behaviour_points_policed"),
 ]
 
 

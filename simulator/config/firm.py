@@ -7,6 +7,13 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.config.base import Day, Score, Share, Strict
+from simulator.config.members import (
+    Behaviour,
+    Lifecycle,
+    Survey,
+    WarningRule,
+    check_surveys,
+)
 from simulator.config.names import EntryName, Name, check_tier_names
 
 # Name of the tier below the first level: every member starts there.
@@ -123,12 +130,33 @@ class Campaign(Strict):
     segments: list[str] | None = Field(None, description="Target these segments only.")
     tiers: list[str] | None = Field(None, description="Target these tiers only.")
     min_satisfaction: Score | None = Field(
-        None, description="Target customers with S at least this."
+        None, description="Oracle: target customers with true S at least this (no firm sees S)."
     )
     max_satisfaction: Score | None = Field(
-        None, description="Target customers with S at most this."
+        None, description="Oracle: target customers with true S at most this (no firm sees S)."
     )
     min_days_since_visit: int | None = Field(None, ge=0, description="Target lapsing customers.")
+    target: Literal["everyone", "warning", "oracle"] = Field(
+        "everyone",
+        description="warning: only customers the churn early warning flags (firm.warning); "
+        "oracle: as many customers as it flags, those with the lowest true satisfaction, "
+        "which no firm observes (what perfect knowledge would be worth).",
+    )
+    stages: list[Literal["new", "growing", "mature", "declining", "dormant"]] | None = Field(
+        None, description="Target these lifecycle stages only (firm.lifecycle)."
+    )
+    reasons: (
+        list[
+            Literal[
+                "dissatisfaction",
+                "competitor_offer",
+                "service_failure",
+                "left_category",
+                "moved_away",
+            ]
+        ]
+        | None
+    ) = Field(None, description="winback_offer: target these recorded churn reasons only.")
 
     @model_validator(mode="after")
     def _window(self) -> Campaign:
@@ -176,6 +204,9 @@ class Programme(Strict):
     running_cost_per_member_day: float = Field(
         0.0, ge=0, le=1e6, description="Cost per member-day."
     )
+    behaviour: Behaviour | None = Field(
+        None, description="Points for reviews, shares, suggestions, check-ins and referrals."
+    )
 
 
 class Firm(Strict):
@@ -216,3 +247,25 @@ class Firm(Strict):
     )
     desk: Desk = Field(default_factory=Desk, description="The complaint-handling desk.")
     programme: Programme | None = Field(None, description="The loyalty programme; none if absent.")
+    surveys: list[Survey] = Field(
+        default_factory=list, max_length=3, description="Survey programmes (one per kind)."
+    )
+    lifecycle: Lifecycle | None = Field(None, description="Lifecycle stages; none if absent.")
+    warning: WarningRule | None = Field(
+        None, description="Churn early warning and churn reasons; none if absent."
+    )
+
+    @model_validator(mode="after")
+    def _systems_exist(self) -> Firm:
+        check_surveys(self.surveys)
+        for c in self.programme.campaigns if self.programme else []:
+            if (c.target != "everyone" or c.reasons) and self.warning is None:
+                raise ValueError(
+                    f"campaign {c.name!r} targets the early warning or churn reasons: "
+                    "add a firm.warning section"
+                )
+            if c.stages and self.lifecycle is None:
+                raise ValueError(
+                    f"campaign {c.name!r} targets lifecycle stages: add a firm.lifecycle section"
+                )
+        return self

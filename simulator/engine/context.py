@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from simulator.config.schema import Scenario
     from simulator.engine.calendar import Calendar
     from simulator.engine.firms import Competitor, FocalFirm
-    from simulator.engine.interfaces import OffersLike, ProgrammeLike
+    from simulator.engine.interfaces import MembersLike, OffersLike, ProgrammeLike
     from simulator.engine.state import Population
     from simulator.engine.streams import Streams
     from simulator.market.desk import ComplaintDesk
@@ -102,6 +102,8 @@ class DayContext:
     totals: RunTotals
     log: RunLog
     calendar: Calendar
+    # The firm's membership systems (docs/model.md §11); set by the model.
+    members: MembersLike = None  # type: ignore[assignment]
     day: int = 0
     # Day 0 of the reported window (the end of the warm-up): scenario-dated actions
     # fall on report_start + their day, and outputs count days from it (§10).

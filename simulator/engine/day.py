@@ -44,6 +44,11 @@ def competitor_reactions(ctx: DayContext) -> None:
     ctx.offers.react(ctx.day)
 
 
+def membership_systems(ctx: DayContext) -> None:
+    """Surveys, lifecycle stages, the churn early warning, behaviour points (§11)."""
+    ctx.members.run(ctx)
+
+
 def programme_accounting(ctx: DayContext) -> None:
     """Running costs, the IFRS 15 release and the day's programme cost (§4.4)."""
     ctx.flows.programme_cost = ctx.programme.end_day(ctx.day)
@@ -61,6 +66,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("word of mouth", word_of_mouth.run, "3.6"),
     Stage("acquisition", acquisition.run, "3.7"),
     Stage("complaint desk", complaints.run, "5.2"),
+    Stage("membership systems", membership_systems, "11"),
     Stage("programme accounting", programme_accounting, "4.4"),
     Stage("census", daily.record, "3.8"),
     Stage("category exits", entry.record_exits, "3.7"),

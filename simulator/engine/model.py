@@ -37,6 +37,7 @@ from simulator.market.desk import ComplaintDesk
 from simulator.market.network import SocialNetwork
 from simulator.market.offers import MarketOffers
 from simulator.mechanisms.occasions import occasion_probability
+from simulator.members.system import MembershipSystems
 from simulator.metrics import daily
 from simulator.metrics.recorder import MetricsRecorder
 from simulator.programme import make_programme
@@ -147,6 +148,7 @@ class LoyaltyModel(mesa.Model):
         )
         self.ctx.offers = MarketOffers(self.ctx)
         self.ctx.programme = make_programme(self.ctx)
+        self.ctx.members = MembershipSystems(self.ctx)
         self.offers = self.ctx.offers
 
     # -------------------------------------------------------------- public API
@@ -223,6 +225,7 @@ class LoyaltyModel(mesa.Model):
         source = cols.pop("acquisition_source")
         cols.update(self.programme.columns())
         cols["acquisition_source"] = source
+        cols.update(self.ctx.members.columns())
         return cols
 
     def discount(self, d: int) -> float:
@@ -265,6 +268,7 @@ class LoyaltyModel(mesa.Model):
         for stage in STAGES:
             stage.run(ctx)
         ctx.programme.close_day()
+        ctx.members.end_day()
         ctx.totals.add(ctx.flows)
 
     def _dispatch(self, action: str, *args: Any) -> None:

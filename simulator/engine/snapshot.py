@@ -66,6 +66,7 @@ def take(model: Snapshotable) -> dict[str, Any]:
         "time": model.time,
         "steps": model.steps,
         "day": ctx.day,
+        "report_start": ctx.report_start,
         "entry_cursor": ctx.entry_cursor,
         "recent_exits": list(ctx.recent_exits),
         "rng": copy.deepcopy(model.rng.bit_generator.state),
@@ -93,6 +94,7 @@ def take(model: Snapshotable) -> dict[str, Any]:
         },
         "metrics": ctx.metrics.snapshot(),
         "programme": {"kind": kind, "data": prog.snapshot()},
+        "members": ctx.members.snapshot(),
         "offers": ctx.offers.snapshot(),
         "desk": ctx.desk.snapshot(),
         "network": _network_data(ctx.network),
@@ -120,6 +122,9 @@ def restore[M: Snapshotable](
     model._assemble(config, Streams(model.seed), pop, logged["transactions"] is not None)
     ctx = model.ctx
     ctx.day = data["day"]
+    # Day 0 of the reported window: reported days (waves, checkpoints, campaign days)
+    # count from it in the fork as in the original.
+    ctx.report_start = data.get("report_start", 0)
     for firm, values in zip(model.firms, data["firms"], strict=True):
         for k, v in values.items():
             setattr(firm, k, v)
@@ -152,6 +157,7 @@ def restore[M: Snapshotable](
     ctx.metrics.restore(data["metrics"])
     ctx.programme = _programme(ctx, config, data["programme"])
     ctx.offers.restore(data["offers"])
+    ctx.members.restore(data.get("members"))
     ctx.desk = ComplaintDesk.from_snapshot(data["desk"])
     _set_clock(model, data["time"], data["steps"])
     model.calendar.restore(data["calendar"])

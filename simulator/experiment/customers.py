@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from simulator.config.members import REASONS, STAGES
 from simulator.engine.initial import NOT_YET
 from simulator.engine.state import DAY_STAMPS, NEVER, RELATIONSHIPS, SOURCE_NAMES
+from simulator.members.state import DAY_STAMPS as MEMBER_DAY_STAMPS
 from simulator.programme.state import DAY_STAMPS as PROGRAMME_DAY_STAMPS
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def customers_frame(model: LoyaltyModel) -> pd.DataFrame:
     cols: dict[str, Any] = {"customer_id": np.arange(model.pop.n, dtype=np.int64)}
     firm_names = [f.name for f in model.firms]
     start = model.ctx.report_start
-    day_stamps = set(DAY_STAMPS) | set(PROGRAMME_DAY_STAMPS)
+    day_stamps = set(DAY_STAMPS) | set(PROGRAMME_DAY_STAMPS) | set(MEMBER_DAY_STAMPS)
     for name, arr in model.customer_columns().items():
         if arr.ndim == 2:
             for k, firm in enumerate(firm_names):
@@ -66,5 +68,13 @@ def customers_frame(model: LoyaltyModel) -> pd.DataFrame:
     if "tier" in cols:
         tiers = model.programme.tier_labels() or ["base"]
         cols["tier"] = _labels(np.asarray(cols["tier"]), tiers)
+    # Membership systems (docs/model.md §11), present only when switched on.
+    if "lifecycle_stage" in cols:
+        cols["lifecycle_stage"] = _labels(np.asarray(cols["lifecycle_stage"]), STAGES)
+    if "churn_reason" in cols:
+        cols["churn_reason"] = _labels(np.asarray(cols["churn_reason"]), REASONS)
+    if "nps_answer" in cols:
+        answer = np.asarray(cols["nps_answer"])
+        cols["nps_answer"] = pd.arrays.IntegerArray(answer.astype(np.int8), answer < 0)
     entered = model.pop.entry_day != NOT_YET
     return pd.DataFrame(cols)[entered].reset_index(drop=True)

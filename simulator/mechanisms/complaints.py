@@ -78,6 +78,7 @@ def file(
     arrivals = (d - 1) + np.sort(rng.random(who.size))
     ctx.desk.submit(who, arrivals, ctx.streams.get("desk_service", d))
     ctx.flows.complaints += who.size
+    ctx.members.on_complaint(who)
 
 
 def run(ctx: DayContext) -> None:
@@ -102,6 +103,7 @@ def run(ctx: DayContext) -> None:
     flows.resolved = float(res.resolved.sum())
     ctx.totals.complaints_closed += res.customer.size
     ctx.totals.complaints_resolved += int(res.resolved.sum())
+    ctx.members.on_resolved(res.customer, res.waited, res.resolved)
     ok = res.customer[res.resolved]
     paradox = ok[p.complaint_first[ok]]
     if paradox.size and ctx.config.modules.satisfaction:

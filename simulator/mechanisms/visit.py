@@ -174,6 +174,7 @@ def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = 
         complaints.file(ctx, rows, s, s_before, failed, rng)
     p.last_failure_day[rows[failed]] = d
     _acquire(ctx, rows, trial_purchase)
+    ctx.members.on_visit(rows, s, basket)
     # Cost of goods per basket does not scale with price: a price rise raises the
     # margin per basket (docs/model.md §4.4, v2). Quality above the reference level
     # costs money per visit.

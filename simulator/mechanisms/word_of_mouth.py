@@ -211,3 +211,4 @@ def refer(ctx: DayContext, promoters: np.ndarray, rng: np.random.Generator) -> N
     p.acquisition_source[listeners] = SOURCE_REFERRAL
     ctx.totals.referrals_converted += listeners.size
     ctx.programme.on_referral(ctx.day, referrers, listeners)
+    ctx.members.on_referral(referrers)

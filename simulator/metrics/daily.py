@@ -72,11 +72,15 @@ def record(ctx: DayContext) -> None:
     values["market_share"] = values["focal_visits"] / allcat if allcat else float("nan")
     values.update(ctx.programme.day_metrics(d))
     values["service_cost"] = float(flows.service_cost)
-    values["net_margin"] = net_margin(
-        values["gross_margin"],
-        values["programme_cost"],
-        values["service_cost"],
-        values["acquisition_cost"],
+    values["net_margin"] = (
+        net_margin(
+            values["gross_margin"],
+            values["programme_cost"],
+            values["service_cost"],
+            values["acquisition_cost"],
+        )
+        # Surveys and policing (docs/model.md §11): 0.0 when those systems are off.
+        - ctx.members.cost_today
     )
     values["complaint_queue"] = float(ctx.desk.queue_length)
     closed = flows.closed

@@ -19,23 +19,9 @@ from dataclasses import KW_ONLY, dataclass
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = [
-    "BOTH",
-    "COMPARISON",
-    "DAILY",
-    "FINAL",
-    "GROUPS",
-    "METRICS",
-    "Metric",
-    "breakdowns",
-    "compared",
-    "compared_daily",
-    "directions",
-    "get",
-    "headline",
-    "objectives",
-    "trajectories",
-]
+__all__ = ["BOTH", "COMPARISON", "DAILY", "FINAL", "GROUPS", "METRICS", "Metric", "breakdowns",
+           "compared", "compared_daily", "declare", "directions", "get", "headline",
+           "objectives", "trajectories"]  # fmt: skip
 
 Kind = Literal["daily", "final", "both", "comparison"]
 DAILY: Kind = "daily"  # a row per day in metrics.parquet
@@ -349,6 +335,13 @@ METRICS = _declare(
            unit="share", direction=1, kind=BOTH, points=100.0),
 )
 # fmt: on
+
+
+def declare(*metrics: Metric) -> None:
+    """Declare a component's own metrics once, beside the rest (the membership systems':
+    :mod:`simulator.metrics.membership`, declared when :mod:`simulator.metrics` loads)."""
+    global METRICS
+    METRICS = _declare(*METRICS.values(), *metrics)
 
 
 def get(name: str) -> Metric:

@@ -102,7 +102,8 @@ def summarise(ctx: DayContext, metrics: pd.DataFrame) -> dict[str, Any]:
     out["talk_rate_passive"] = float(rates[1])
     out["talk_rate_promoter"] = float(rates[2])
     out.update(ctx.programme.summary())
+    out.update(ctx.members.summary())
     out["net_margin"] = net_margin(
         out["gross_margin"], out["programme_cost"], out["service_cost"], out["acquisition_cost"]
-    )
+    ) - out.get("membership_cost", 0.0)
     return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in out.items()}

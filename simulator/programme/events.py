@@ -178,6 +178,7 @@ class ProgrammeEvents:
             min_days_since_visit=spec.min_days_since_visit,
             eligible=eligible,
         )
+        mask = ctx.members.refine(spec, mask)
         u = ctx.streams.get(f"campaign_{spec.name}").random(p.n)
         hit = camp.reached(mask, spec.reach, u)
         c.reached = np.flatnonzero(hit)

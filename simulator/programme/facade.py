@@ -244,6 +244,31 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
         day's step, such as expiry, book into them)."""
         self.accounts.new_day()
 
+    # ------------------------------------------------ behaviour points (§11.4)
+
+    def award(self, day: int, rows: np.ndarray, points: np.ndarray) -> None:
+        """Issue points for a behaviour, not a sale (reviews, shares, referrals...)."""
+        if rows.size:
+            self._earn(day, rows, points.astype(np.int64), np.zeros(rows.size))
+
+    def claw_back(self, rows: np.ndarray, points: np.ndarray) -> float:
+        """Deduct up to ``points`` from each row's balance (a caught cheat): forfeited
+        points settle as breakage, like expired ones (IFRS 15). Returns points taken."""
+        # ``rows`` are unique: the caller sums a customer's points first.
+        take = np.minimum(np.asarray(points, np.int64), self.state.points_balance[rows])
+        take = np.maximum(take, 0).astype(np.int64)
+        if take.any():
+            self._deduct(rows, take)
+            self.accounts.book("points_expired", float(take.sum()))
+        return float(take.sum())
+
+    def cancel(self, rows: np.ndarray) -> float:
+        """Cancel memberships: the balance is forfeited. Returns points forfeited."""
+        rows = np.unique(rows)
+        taken = self.claw_back(rows, self.state.points_balance[rows].astype(np.int64))
+        self.ctx.pop.member[rows] = False
+        return taken
+
     # ------------------------------------------------------------- internals
 
     def _join(self, day: int, rows: np.ndarray) -> None:

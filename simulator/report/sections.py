@@ -27,6 +27,7 @@ from simulator.report.markup import (
     package_version,
     table,
 )
+from simulator.report.members import membership_section
 from simulator.report.opening import OPENING, is_single
 from simulator.report.summary import detection
 
@@ -289,6 +290,7 @@ SECTIONS = (
     _trajectory_section,
     _satisfaction_section,
     _breakdown_section,
+    membership_section,
     _failure_section,
     _assumption_section,
 )

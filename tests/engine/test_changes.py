@@ -146,7 +146,14 @@ PREFERRED: dict[str, list[Any]] = {
     "firm.programme.expiry.day_of_year": [30],
     "firm.desk.service_level_days": [0.01],
     "firm.reference_quality": [5.0],
+    # Membership systems (docs/model.md §11): switched on mid-run.
+    "firm.lifecycle": [{}],
+    "firm.warning": [{}],
+    "firm.programme.behaviour": [{"reviews": {"points": 50}}],
+    "firm.surveys": [[{"kind": "nps", "schedule": "monthly", "invitation_rate": 1.0}]],
 }
+# A campaign aimed by the churn warning needs the warning on.
+CONTEXT.update({f"firm.programme.campaigns.{i}.target": {"firm.warning": {}} for i in range(10)})
 
 
 def candidates(path: str, value: Any) -> list[Any]:
