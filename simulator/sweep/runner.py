@@ -95,8 +95,9 @@ def open_sweep(sweep: Sweep, root: str | Path, *, resume: bool) -> tuple[SweepSt
     manifest = store.manifest()
     if manifest.get("design_hash") != digest:
         raise OutputError(
-            f"{store.root}: design hash differs (directory {str(manifest.get('design_hash'))[:12]}, "
-            f"experiment now {digest[:12]}): the experiment file, its scenario or --set "
+            f"{store.root}: design hash differs (directory "
+            f"{str(manifest.get('design_hash'))[:12]}, experiment now {digest[:12]}): the "
+            "experiment file, its scenario or --set "
             "changed since; rerun with the same ones, or start a new --out"
         )
     store.clean_temporary()

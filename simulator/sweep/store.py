@@ -31,7 +31,7 @@ import yaml
 
 from simulator.errors import OutputError
 
-__all__ = ["SweepStore"]
+__all__ = ["SweepStore", "atomic_write"]
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -42,7 +42,8 @@ _PART = re.compile(r"^point-(\d+)\.(parquet|json)$")
 FORMAT = 1
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(tmp)`` on a hidden temporary name, then rename it."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         write(tmp)
@@ -55,7 +56,10 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def _write_text(path: Path, text: str) -> None:
-    _atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    atomic_write(path, write)
 
 
 class SweepStore:
@@ -82,7 +86,7 @@ class SweepStore:
             self.root.mkdir(parents=True, exist_ok=False)
             self.parts.mkdir()
             self.failed.mkdir()
-            _atomic(self.root / DESIGN, lambda tmp: design.to_parquet(tmp, index=False))
+            atomic_write(self.root / DESIGN, lambda tmp: design.to_parquet(tmp, index=False))
             _write_text(self.root / RESOLVED, yaml.safe_dump(resolved, sort_keys=False))
             # The manifest last: a directory with a manifest has its design too.
             self.write_manifest(manifest)
@@ -152,7 +156,7 @@ class SweepStore:
     def write_part(self, point: int, rows: pd.DataFrame) -> None:
         """Land a finished point; clear an earlier failure of it."""
         path = self.parts / f"point-{point:06d}.parquet"
-        _atomic(path, lambda tmp: rows.to_parquet(tmp, index=False))
+        atomic_write(path, lambda tmp: rows.to_parquet(tmp, index=False))
         (self.failed / f"point-{point:06d}.json").unlink(missing_ok=True)
 
     def write_failure(self, point: int, record: dict[str, Any]) -> None:
