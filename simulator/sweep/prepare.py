@@ -76,6 +76,13 @@ def load_sweep(path: str | Path, cli_overrides: Mapping[str, Any] | None = None)
     source = str(path)
     spec = parse_experiment(load_yaml(path), source=source)
     scenario_file = scenario_path(spec, path)
+    if not scenario_file.is_file():
+        raise ScenarioError(
+            f"{scenario_file}: no such scenario file (a relative path is read from the "
+            "experiment file's folder)",
+            source=source,
+            path="scenario",
+        )
     scenario = load_yaml(scenario_file)
     overrides = {**spec.set, **dict(cli_overrides or {})}
     sweep = Sweep(spec, scenario, overrides, source)
@@ -111,8 +118,9 @@ def check(sweep: Sweep, *, scenario_source: str) -> None:
     try:
         loading.resolve(sweep.scenario, overrides=sweep.overrides, source=scenario_source)
     except ScenarioError as exc:
+        where = exc.path.removeprefix("--set -> ")
         raise ScenarioError(
-            f"{exc.path + ': ' if exc.path else ''}{exc.message}", source=source, path="set"
+            f"{where + ': ' if where else ''}{exc.message}", source=source, path="set"
         ) from None
     for corner in ("low", "high"):
         values = {k: getattr(u, corner) for k, u in spec.uncertainties.items()}
