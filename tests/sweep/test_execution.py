@@ -17,18 +17,9 @@ from simulator.experiment.executor import (
     SerialExecutor,
     TaskError,
 )
-from simulator.sweep.prepare import load_sweep
-from simulator.sweep.runner import open_sweep, run_sweep
 from tests.cli.helpers import cli
+from tests.sweep.conftest import sweep_into
 from tests.sweep.helpers import experiment, write
-
-
-def sweep_into(exp: Path, out: Path, executor: Executor, *, resume: bool = False):
-    sweep = load_sweep(exp)
-    store, design = open_sweep(sweep, out, resume=resume)
-    with executor:
-        outcome = run_sweep(sweep, store, design, executor)
-    return store, outcome
 
 
 def same_files(a: Path, b: Path) -> list[str]:
@@ -36,14 +27,6 @@ def same_files(a: Path, b: Path) -> list[str]:
     assert names == sorted(os.listdir(b))
     _, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
     return mismatch + errors
-
-
-@pytest.fixture(scope="module")
-def serial(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("serial")
-    exp = write(folder)
-    sweep_into(exp, folder / "out", SerialExecutor())
-    return folder
 
 
 def test_the_serial_sweep_is_tidy(serial):
