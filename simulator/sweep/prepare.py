@@ -114,6 +114,16 @@ def check(sweep: Sweep, *, scenario_source: str) -> None:
                     source=source,
                     path=f"uncertainties -> {key}",
                 )
+    for key in spec.uncertainties:
+        for i, change in enumerate(sweep.scenario.get("schedule") or []):
+            if isinstance(change, dict) and key in (change.get("set") or {}):
+                raise ScenarioError(
+                    f"the scenario's schedule -> {i} sets {key!r} on day {change.get('day')}, "
+                    "which would overwrite the uncertainty mid-run; vary another key or "
+                    "drop the scheduled change with --set",
+                    source=source,
+                    path=f"uncertainties -> {key}",
+                )
     # The fixed overrides alone first, so a bad --set is blamed on --set.
     try:
         loading.resolve(sweep.scenario, overrides=sweep.overrides, source=scenario_source)

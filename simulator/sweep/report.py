@@ -35,7 +35,7 @@ body{font:15px/1.5 system-ui,sans-serif;color:#24292f;margin:0;background:#f6f8f
 main{max-width:960px;margin:0 auto;padding:16px 20px;background:#fff}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #d0d7de}
 table{border-collapse:collapse;font-size:13px;margin:8px 0;display:block;overflow-x:auto}
-td,th{border:1px solid #d0d7de;padding:3px 7px;text-align:right}
+td,th{border:1px solid #d0d7de;padding:3px 6px;text-align:right;overflow-wrap:anywhere}
 th:first-child,td:first-child{text-align:left}
 img{max-width:100%;height:auto}
 .note{color:#57606a}.warn{color:#9a6700}
@@ -140,8 +140,8 @@ def _top_pair(analysis: Analysis, strategy: str, metric: str) -> list[str]:
         ]
         if len(sel):
             ranked = sel.sort_values("value", ascending=False)["parameter"].tolist()
-            return ranked[:2]
-    return names[:2]
+            return ranked
+    return names
 
 
 def _index_section(analysis: Analysis, kind: str) -> tuple[list[tuple[str, str]], pd.DataFrame]:
@@ -158,11 +158,41 @@ def _index_section(analysis: Analysis, kind: str) -> tuple[list[tuple[str, str]]
         figs.append(
             (f"{metric} {what}", charts.index_figure(rows, f"{_label(metric)}: {what}", method))
         )
-    wide = sel.pivot_table(
-        index=["metric", "strategy", "parameter"], columns="index", values=["value", "conf"]
+    cells = sel.assign(
+        outcome=sel["metric"].map(_label),
+        cell=[_with_interval(v, c) for v, c in zip(sel["value"], sel["conf"], strict=True)],
     )
-    wide.columns = [f"{i}" if v == "value" else f"{i} \u00b1" for v, i in wide.columns]
+    wide = cells.pivot_table(
+        index=["outcome", "strategy", "parameter"], columns="index", values="cell",
+        aggfunc="first", sort=False,
+    )  # fmt: skip
+    wide.columns = [str(c) for c in wide.columns]
     return figs, wide.reset_index()
+
+
+def _with_interval(value: float, conf: float) -> str:
+    if not math.isfinite(value):
+        return ""
+    text = f"{value:,.3g}"
+    return f"{text} \u00b1 {conf:,.2g}" if math.isfinite(conf) else text
+
+
+def _noise_table(noise: pd.DataFrame) -> pd.DataFrame:
+    if noise.empty:
+        return noise
+    return pd.DataFrame(
+        {
+            "outcome": noise["metric"].map(_label),
+            "strategy": noise["strategy"],
+            "of": noise["kind"].map({"level": "level", "difference": "difference"}),
+            "luck in single runs": noise["noise_share"].map(_share),
+            "luck left in point means": noise["noise_share_of_means"].map(_share),
+        }
+    )
+
+
+def _share(value: float) -> str:
+    return f"{value:.0%}" if math.isfinite(value) else ""
 
 
 def render(analysis: Analysis, root: str | Path) -> str:
@@ -173,7 +203,9 @@ def render(analysis: Analysis, root: str | Path) -> str:
     first = next(iter(spec.outcomes))
     discoveries = []
     for d in analysis.discoveries:
-        pair = _top_pair(analysis, d.strategy, d.metric)
+        # The box's own parameters first, so the rules can be seen on the map.
+        top = _top_pair(analysis, d.strategy, d.metric)
+        pair = list(dict.fromkeys([*(d.box.restricted if d.box else ()), *top]))[:2]
         rows = analysis.differences
         rows = rows[(rows["strategy"] == d.strategy) & (rows["metric"] == d.metric)]
         merged = rows.merge(analysis.design, on="point")
@@ -219,7 +251,7 @@ def render(analysis: Analysis, root: str | Path) -> str:
         choice_table=_markup(_table(choice)),
         level_figs=level_figs,
         level_table=_markup(_table(level)),
-        noise_table=_markup(_table(analysis.noise)),
+        noise_table=_markup(_table(_noise_table(analysis.noise))),
         root=str(root),
     )
 

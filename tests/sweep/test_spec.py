@@ -49,6 +49,11 @@ CASES = [
         "only a grid takes",
     ),
     ({"method": "grid"}, "", "drop samples"),
+    (
+        {"uncertainties": {"market.competitors.BeanCo.price": [0.8, 1.0]}},
+        "uncertainties -> market.competitors.BeanCo.price",
+        "schedule -> 0 sets",
+    ),
     ({"strategies": ["status_quo", "premum"]}, "strategies -> 1", "did you mean 'premium'?"),
     ({"baseline": "loyalty_card"}, "", "is not among"),
     ({"outcomes": {"net_margn": 1}}, "outcomes -> net_margn", "did you mean 'net_margin'?"),
