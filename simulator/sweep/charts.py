@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["index_figure", "response_map", "verdict_map"]
 
-VERDICT_COLOURS = {BETTER: "#1a7f37", WORSE: "#cf222e", NO_DIFFERENCE: "#afb8c1"}
+# Grey first, so the points with a verdict are drawn on top.
+VERDICT_COLOURS = {NO_DIFFERENCE: "#afb8c1", BETTER: "#1a7f37", WORSE: "#cf222e"}
 
 
 def _figure(size: tuple[float, float] = (6.4, 3.4)) -> tuple[Figure, Axes]:
@@ -82,12 +83,24 @@ def index_figure(rows: pd.DataFrame, title: str, method: str) -> str:
     return _png(fig)
 
 
+def _jittered(values: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """Values on a few levels (Morris, grid) spread by up to 3% of their range, so that
+    points sharing a level in this projection do not hide each other."""
+    levels = np.unique(values)
+    if len(levels) > 12 or len(levels) < 2:
+        return values, False
+    span = float(levels[-1] - levels[0])
+    return values + rng.uniform(-0.03, 0.03, len(values)) * span, True
+
+
 def _axes(ax: Axes, design: pd.DataFrame, pair: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    x = design[pair[0]].to_numpy(dtype=np.float64)
-    ax.set_xlabel(pair[0], fontsize=9)
+    rng = np.random.default_rng(0)  # the same picture every time
+    x, moved = _jittered(design[pair[0]].to_numpy(dtype=np.float64), rng)
+    ax.set_xlabel(pair[0] + (" (levels jittered)" if moved else ""), fontsize=9)
     if len(pair) > 1:
-        ax.set_ylabel(pair[1], fontsize=9)
-        return x, design[pair[1]].to_numpy(dtype=np.float64)
+        y, moved = _jittered(design[pair[1]].to_numpy(dtype=np.float64), rng)
+        ax.set_ylabel(pair[1] + (" (jittered)" if moved else ""), fontsize=9)
+        return x, y
     return x, np.zeros_like(x)
 
 
