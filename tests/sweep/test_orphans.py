@@ -21,8 +21,8 @@ from tests.cli.helpers import ROOT, cli
 from tests.experiment.test_lifeline import _all_gone, _descendants, _stat
 from tests.sweep.helpers import experiment, write
 
-# About half a second a point, 8 points: the sweep is mid-work when stopped.
-SIZE = {"run.customers": 1200, "run.days": 50, "run.warmup_days": 15}
+# A few tenths of a second a point, 8 points: the sweep is mid-work when stopped.
+SIZE = {"run.customers": 800, "run.days": 40, "run.warmup_days": 10}
 
 
 def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], set[int], Path, Path]:

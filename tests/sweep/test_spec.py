@@ -99,3 +99,17 @@ def test_resume_without_out_or_of_nothing(tmp_path):
 def test_sweep_report_of_a_folder_that_is_not_a_sweep(tmp_path):
     code, _, err = cli("sweep-report", tmp_path)
     assert code == 2 and err.count("\n") == 1 and "not a sweep directory" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "points"),
+    [("coffee_morris_pilot", 36), ("coffee_morris", 180), ("coffee_sensitivity", 2560)],
+)
+def test_shipped_experiments_validate_with_the_sizes_their_readme_gives(name, points):
+    from simulator.sweep.design import build_design
+    from simulator.sweep.prepare import load_sweep
+    from tests.cli.helpers import ROOT
+
+    sweep = load_sweep(ROOT / "experiments" / f"{name}.yaml")
+    assert len(build_design(sweep.spec)) == points
+    assert sweep.strategies == ["status_quo", "premium", "loyalty_card"]
