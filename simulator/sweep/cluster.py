@@ -11,12 +11,34 @@ processes. Cancelling on abort stops the queue; a cluster's workers are not ours
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from simulator.errors import UsageError
 from simulator.experiment.executor import Executor, TaskError
 
 __all__ = ["DaskExecutor"]
+
+
+def _address_in(scheduler_file: str) -> str:
+    """The scheduler's address from its file (Dask would wait for a missing one for ever)."""
+    import json
+
+    try:
+        data = json.loads(Path(scheduler_file).read_text(encoding="utf-8"))
+        address = data["address"]
+    except FileNotFoundError:
+        raise UsageError(
+            f"cannot reach the Dask scheduler: {scheduler_file} does not exist (start the "
+            "scheduler first; it writes the file)"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(
+            f"cannot reach the Dask scheduler: {scheduler_file} is not a scheduler file ({exc})"
+        ) from None
+    if not isinstance(address, str):
+        raise UsageError(f"cannot reach the Dask scheduler: no address in {scheduler_file}")
+    return address
 
 
 class DaskExecutor(Executor):
@@ -47,11 +69,10 @@ class DaskExecutor(Executor):
             from distributed import Client
         except ImportError:  # pragma: no cover - distributed is a dependency
             raise UsageError("--scheduler needs the 'distributed' package") from None
+        if scheduler_file is not None:
+            address = _address_in(scheduler_file)
         try:
-            if scheduler_file is not None:
-                client = Client(scheduler_file=scheduler_file, timeout="10s")
-            else:
-                client = Client(address, timeout="10s")
+            client = Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
             where = scheduler_file or address
             raise UsageError(f"cannot reach the Dask scheduler at {where}: {exc}") from None

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -84,12 +85,6 @@ class SweepStore:
         """Write the manifest, the resolved experiment and the design before any run."""
         try:
             self.root.mkdir(parents=True, exist_ok=False)
-            self.parts.mkdir()
-            self.failed.mkdir()
-            atomic_write(self.root / DESIGN, lambda tmp: design.to_parquet(tmp, index=False))
-            _write_text(self.root / RESOLVED, yaml.safe_dump(resolved, sort_keys=False))
-            # The manifest last: a directory with a manifest has its design too.
-            self.write_manifest(manifest)
         except FileExistsError:
             raise OutputError(
                 f"{self.root}: directory exists already; choose another --out, "
@@ -97,6 +92,21 @@ class SweepStore:
             ) from None
         except OSError as exc:
             raise OutputError(f"{self.root}: cannot create the sweep ({exc.strerror})") from None
+        try:
+            self.parts.mkdir()
+            self.failed.mkdir()
+            atomic_write(self.root / DESIGN, lambda tmp: design.to_parquet(tmp, index=False))
+            _write_text(self.root / RESOLVED, yaml.safe_dump(resolved, sort_keys=False))
+            # The manifest last: a directory with a manifest has its design too.
+            self.write_manifest(manifest)
+        except BaseException as exc:
+            # No half-made sweep: without its manifest a directory could not be resumed.
+            shutil.rmtree(self.root, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise OutputError(
+                    f"{self.root}: cannot create the sweep ({exc.strerror or exc})"
+                ) from None
+            raise
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Replace the manifest atomically."""

@@ -156,3 +156,26 @@ def test_resume_of_a_finished_sweep_runs_nothing(serial, tmp_path):
     assert code == 0, err
     assert "0 points run" in out and "6 finished before" in out
     assert sorted(os.listdir(copy / "parts")) == sorted(os.listdir(serial / "out" / "parts"))
+
+
+def test_the_command_runs_on_a_scheduler_address(serial, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        code, out, err = cli(
+            "sweep", serial / "exp.yaml", "--scheduler", cluster.scheduler_address,
+            "--out", tmp_path / "out", "--quiet", "--no-report",
+        )  # fmt: skip
+    assert code == 0, err
+    assert "with 2 workers" in out
+    assert same_files(serial / "out" / "parts", tmp_path / "out" / "parts") == []
+
+
+def test_an_unreachable_scheduler_is_one_line_and_no_directory(serial, tmp_path):
+    code, _, err = cli(
+        "sweep", serial / "exp.yaml", "--scheduler-file", tmp_path / "nope.json",
+        "--out", tmp_path / "out", "--quiet",
+    )  # fmt: skip
+    assert code == 2 and err.count("\n") == 1 and "cannot reach the Dask scheduler" in err
+    assert not (tmp_path / "out").exists()
