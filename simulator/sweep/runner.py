@@ -43,6 +43,7 @@ class Outcome:
     runs: int = 0
     wall_time_s: float = 0.0
     run_seconds: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
 
@@ -168,6 +169,7 @@ def run_sweep(
                 outcome.finished += 1
                 outcome.runs += result.runs
                 outcome.run_seconds.extend(s / len(sweep.strategies) for s in result.run_seconds)
+                outcome.cpu_seconds += result.cpu_seconds
             bar.update(1)
             bar.set_postfix(runs=f"{(outcome.finished + outcome.failed) * per_point:,}")
     outcome.wall_time_s = time.perf_counter() - started
