@@ -21,12 +21,12 @@ from tests.cli.helpers import ROOT, cli
 from tests.experiment.test_lifeline import _all_gone, _descendants, _stat
 from tests.sweep.helpers import experiment, write
 
-# A few tenths of a second a point, 8 points: the sweep is mid-work when stopped.
+# A few tenths of a second a point, 6 points: the sweep is mid-work when stopped.
 SIZE = {"run.customers": 800, "run.days": 40, "run.warmup_days": 10}
 
 
 def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], set[int], Path, Path]:
-    exp = write(tmp_path, experiment(samples=8, set=SIZE, method="latin", replications=2))
+    exp = write(tmp_path, experiment(samples=6, set=SIZE, method="latin", replications=2))
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     proc = subprocess.Popen(
@@ -78,7 +78,7 @@ def test_kill_9_then_resume_completes_without_recomputing(tmp_path):
                             "--no-report")  # fmt: skip
     assert code == 0, err
     assert f"{len(landed)} finished before" in stdout
-    assert _only_whole_parts(out) == set(range(8))
+    assert _only_whole_parts(out) == set(range(6))
     for name, mtime in before.items():
         assert os.stat(out / "parts" / name).st_mtime_ns == mtime
     runs = pd.read_parquet(out / "parts")
