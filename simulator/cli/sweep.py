@@ -169,7 +169,16 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         console.say(f"{outcome.failed} points failed: see {out / 'failed'}; retry with --resume")
     console.say(f"results: {out}")
     if not args.no_report:
-        _report(out)
+        try:
+            _report(out)
+        except KeyboardInterrupt:
+            # The results are whole; only the analysis was cut short.
+            print(
+                f"loyalty-sim: interrupted during the analysis; the results are kept: "
+                f"loyalty-sim sweep-report {out}",
+                file=sys.stderr,
+            )
+            return signals.exit_code()
     return 1 if outcome.failed else 0
 
 
