@@ -162,7 +162,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         f"{sweep.name}: {spec.method} design, {outcome.points} points x "
         f"{len(sweep.strategies)} strategies x {spec.replications} replications; "
         f"{outcome.finished} points run ({outcome.runs:,} runs) in {outcome.wall_time_s:.1f} s "
-        f"= {rate:.2f} runs/s with {executor.workers} workers"
+        f"= {rate:.2f} runs/s with {executor.workers} worker{'s' if executor.workers > 1 else ''}"
         + (f"; {outcome.skipped} finished before (resumed)" if outcome.skipped else "")
     )
     if outcome.failed:

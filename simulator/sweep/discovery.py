@@ -43,7 +43,9 @@ class Box:
         out = []
         for name in self.restricted:
             lo, hi = self.lows.get(name), self.highs.get(name)
-            if lo is not None and hi is not None:
+            if lo is not None and hi is not None and lo == hi:
+                out.append(f"{name} = {fmt.format(lo)}")
+            elif lo is not None and hi is not None:
                 out.append(f"{fmt.format(lo)} <= {name} <= {fmt.format(hi)}")
             elif lo is not None:
                 out.append(f"{name} >= {fmt.format(lo)}")

@@ -121,3 +121,9 @@ def test_report_of_an_unfinished_sweep_says_so(serial, tmp_path):
     result = analyse(str(out))
     assert result.indices.empty
     assert "3 of 6 points have no result yet" in result.notes[0]
+
+
+def test_a_rule_on_one_level_reads_as_an_equality():
+    x = np.array([[1.0], [2.0], [2.0], [3.0]] * 10)
+    box = prim(x, x[:, 0] == 2.0, ["staff"])
+    assert box is not None and box.rules() == ["staff = 2"]
