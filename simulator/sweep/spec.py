@@ -20,7 +20,7 @@ from simulator.config.base import Strict
 from simulator.config.loading import _format_error  # one error format for every file
 from simulator.errors import ScenarioError
 
-__all__ = ["METHODS", "ExperimentSpec", "Uncertainty", "parse_experiment"]
+__all__ = ["METHODS", "ExperimentSpec", "Uncertainty", "parse_experiment", "scenario_path"]
 
 Method = Literal["grid", "random", "latin", "sobol", "morris", "fast"]
 METHODS: tuple[str, ...] = ("grid", "random", "latin", "sobol", "morris", "fast")
