@@ -1,0 +1,198 @@
+"""Sweeps (issue 14): cost per run inside a sweep, parallel speed-ups, the Morris target.
+
+Three measurements, each printed with the machine's load average (the machine is
+shared: a load above the 2 cores slows everything and flattens speed-ups):
+
+- ``cost``: a standalone ``loyalty-sim run`` (a fresh process: imports, kernels loaded
+  from numba's cache, set-up, run, files) against the cost per run inside a one-job
+  ``loyalty-sim sweep`` of the same size, start-up included, where process start and
+  kernel loading are paid once and one warm-up serves every strategy.
+- ``speedup``: the same sweep serially, with 2 local worker processes, and on a Dask
+  ``LocalCluster`` of 2 worker processes, alternating within each repeat.
+- ``morris``: the Morris screening of experiments/coffee_morris.yaml (180 points x 3
+  strategies x 3 replications at 10,000 customers x 365 days after the warm-up),
+  projected from ``--points`` points run with 2 local workers, or run whole with
+  ``--points 180``.
+
+    .venv/bin/python benchmarks/bench_sweep.py cost --customers 2000 --days 365 --repeats 3
+    .venv/bin/python benchmarks/bench_sweep.py speedup --customers 2000 --points 8 --repeats 2
+    .venv/bin/python benchmarks/bench_sweep.py morris --points 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from _common import ROOT, SCENARIO, machine, median
+
+EXPERIMENT = ROOT / "experiments" / "coffee_morris.yaml"
+STRATEGIES = ["status_quo", "premium", "loyalty_card"]
+
+
+def load() -> str:
+    """The 1-minute load average, for the record."""
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def experiment(folder: Path, *, points: int, customers: int, days: int, reps: int) -> Path:
+    """A Latin-hypercube sweep of the Morris experiment's parameters at a given size."""
+    data = yaml.safe_load(EXPERIMENT.read_text())
+    data.update(
+        name="bench",
+        scenario=str(SCENARIO),
+        method="latin",
+        samples=points,
+        replications=reps,
+        set={"run.customers": customers, "run.days": days},
+    )
+    data.pop("options", None)
+    path = folder / "bench.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def cli(*args: str) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "simulator.cli", *args], check=True, env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return time.perf_counter() - t
+
+
+def cost(args: argparse.Namespace) -> None:
+    standalone, inside = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        exp = experiment(
+            Path(tmp), points=args.points, customers=args.customers, days=args.days, reps=2
+        )
+        runs = args.points * len(STRATEGIES) * 2
+        for r in range(args.repeats):
+            sizes = ["--set", f"run.customers={args.customers}", "--set", f"run.days={args.days}"]
+            standalone.append(
+                cli(
+                    "run",
+                    str(SCENARIO),
+                    *sizes,
+                    "--strategy",
+                    "premium",
+                    "--quiet",
+                    "--no-plots",
+                    "--out",
+                    f"{tmp}/run{r}",
+                )  # fmt: skip
+            )
+            wall = cli("sweep", str(exp), "--jobs", "1", "--quiet", "--no-report",
+                       "--out", f"{tmp}/sweep{r}")  # fmt: skip
+            inside.append(wall / runs)
+            print(f"  repeat {r}: run {standalone[-1]:.2f} s, sweep {wall:.1f} s / {runs} runs "
+                  f"= {inside[-1]:.2f} s a run ({load()})", flush=True)  # fmt: skip
+    a, b = median(standalone), median(inside)
+    print(
+        f"cost per run, {args.customers:,} customers x {args.days} days + warm-up: standalone "
+        f"`loyalty-sim run` {a:.2f} s, inside a 1-job sweep {b:.2f} s ({a / b:.2f}x cheaper)"
+    )
+
+
+def _timed_sweep(exp: Path, out: Path, executor_name: str) -> tuple[float, float]:
+    """Wall seconds of the sweep and the CPU seconds its points took (in whichever process)."""
+    from simulator.experiment.executor import LocalProcessExecutor, SerialExecutor
+    from simulator.sweep.prepare import load_sweep
+    from simulator.sweep.runner import open_sweep, run_sweep
+
+    sweep = load_sweep(exp)
+    t = time.perf_counter()
+    store, design = open_sweep(sweep, out, resume=False)
+    if executor_name == "dask":
+        from distributed import Client, LocalCluster
+
+        from simulator.sweep.cluster import DaskExecutor
+
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,  # fmt: skip
+            Client(cluster) as client,
+        ):
+            outcome = run_sweep(sweep, store, design, DaskExecutor(client))
+    else:
+        executor = SerialExecutor() if executor_name == "serial" else LocalProcessExecutor(2)
+        with executor:
+            outcome = run_sweep(sweep, store, design, executor)
+    return time.perf_counter() - t, outcome.cpu_seconds
+
+
+def speedup(args: argparse.Namespace) -> None:
+    times: dict[str, list[float]] = {"serial": [], "local2": [], "dask2": []}
+    cpu: dict[str, list[float]] = {"serial": [], "local2": [], "dask2": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        exp = experiment(
+            Path(tmp), points=args.points, customers=args.customers, days=args.days, reps=2
+        )
+        _timed_sweep(exp, Path(tmp) / "warm", "serial")  # kernels compiled and cached
+        for r in range(args.repeats):
+            for name, key in (("serial", "serial"), ("local", "local2"), ("dask", "dask2")):
+                wall, seconds = _timed_sweep(exp, Path(tmp) / f"{key}-{r}", name)
+                times[key].append(wall)
+                cpu[key].append(seconds / args.points)
+            print(f"  repeat {r}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in times.items())
+                  + f" ({load()})", flush=True)  # fmt: skip
+    s = median(times["serial"])
+    print(
+        f"{args.points} points x 3 strategies x 2 replications, {args.customers:,} customers x "
+        f"{args.days} days: serial {s:.1f} s; 2 local workers {median(times['local2']):.1f} s "
+        f"({s / median(times['local2']):.2f}x); Dask LocalCluster of 2 "
+        f"{median(times['dask2']):.1f} s ({s / median(times['dask2']):.2f}x). CPU per point: "
+        + ", ".join(f"{k} {median(v):.1f} s" for k, v in cpu.items())
+    )
+
+
+def morris(args: argparse.Namespace) -> None:
+    from simulator.experiment.executor import LocalProcessExecutor
+    from simulator.sweep.prepare import load_sweep
+    from simulator.sweep.runner import open_sweep, run_sweep
+
+    sweep = load_sweep(EXPERIMENT)
+    with tempfile.TemporaryDirectory() as tmp:
+        store, design = open_sweep(sweep, Path(tmp) / "morris", resume=False)
+        subset = design.iloc[: args.points]
+        t = time.perf_counter()
+        with LocalProcessExecutor(2) as executor:
+            outcome = run_sweep(sweep, store, subset, executor)
+        wall = time.perf_counter() - t
+    total = len(design)
+    per_point = wall / args.points
+    cpu = outcome.cpu_seconds / args.points
+    print(
+        f"Morris {total} points x 3 strategies x 3 replications at 10,000 customers: "
+        f"{args.points} points in {wall:.0f} s with 2 workers ({outcome.runs} runs, "
+        f"{per_point:.1f} s a point, {load()}); whole screening "
+        f"{'measured' if args.points == total else 'projected'}: "
+        f"{per_point * total / 60:.1f} min (target: under 20 min). CPU: {cpu:.1f} s a point, "
+        f"so {cpu * total / 2 / 60:.1f} min on 2 idle cores at a perfect 2x"
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=["cost", "speedup", "morris"])
+    ap.add_argument("--customers", type=int, default=2000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--points", type=int, default=4)
+    ap.add_argument("--repeats", type=int, default=2)
+    args = ap.parse_args()
+    print(machine(), f"({load()} at start)", flush=True)
+    {"cost": cost, "speedup": speedup, "morris": morris}[args.what](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
