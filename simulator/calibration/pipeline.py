@@ -1,0 +1,153 @@
+"""Calibrate on a log, and check the forecast on the weeks after it: plain computation,
+no files (the CLI writes them, :mod:`simulator.calibration.outputs`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from simulator.calibration.fit import BaseFit, fit_base
+from simulator.calibration.holdout import Holdout, compare_holdout
+from simulator.calibration.log import TransactionLog
+from simulator.calibration.moments import calibration_moments, weekly_repeats
+from simulator.calibration.scenario import calibrated_mapping
+from simulator.calibration.simulate import Purchases, forecast, replay_calibration
+from simulator.errors import LogError
+
+__all__ = ["Calibration", "calibrate", "check_window", "run_holdout"]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A fitted log: the fit, the scenario, and the fit table (moments of the log
+    against the calibrated model's replay of the same period)."""
+
+    log_name: str
+    origin: date
+    end: date
+    end_day: int
+    first_day: NDArray[np.int64]
+    fit: BaseFit
+    mapping: dict[str, Any]
+    fit_table: pd.DataFrame
+    weekly: pd.DataFrame
+    seeds: list[int]
+
+
+def check_window(log: TransactionLog, end: date, holdout_end: date | None = None) -> None:
+    """Refuse a calibration end (or hold-out end) outside the log."""
+    if end < log.origin or end > log.last_date:
+        raise LogError(
+            f"--calibration-end {end.isoformat()} is outside the log, which runs from "
+            f"{log.origin.isoformat()} to {log.last_date.isoformat()}",
+            source=log.source,
+        )
+    if holdout_end is not None and not (end < holdout_end <= log.last_date):
+        raise LogError(
+            f"--holdout-end {holdout_end.isoformat()} must be after the calibration end "
+            f"{end.isoformat()} and no later than the log's last date "
+            f"{log.last_date.isoformat()}",
+            source=log.source,
+        )
+
+
+def _band(frame: pd.DataFrame) -> pd.DataFrame:
+    lo, hi = np.percentile(frame.to_numpy(), (5.0, 95.0), axis=0)
+    return pd.DataFrame({"simulated_mean": frame.mean().to_numpy(), "simulated_p05": lo,
+                         "simulated_p95": hi}, index=frame.columns)
+
+
+def calibrate(
+    log: TransactionLog,
+    end: date,
+    *,
+    base: dict[str, Any],
+    segments: int = 1,
+    replications: int = 10,
+    seed: int = 1,
+    progress: bool = False,
+) -> Calibration:
+    """Fit the base process on purchases up to ``end`` and replay the period.
+
+    Only rows dated on or before ``end`` are used, whatever else ``log`` holds.
+    """
+    check_window(log, end)
+    end_day = log.day_of(end)
+    keep = log.day <= end_day
+    customer, day = log.customer[keep], log.day[keep]
+    amount = None if log.amount is None else log.amount[keep]
+    # Customers are numbered by first purchase: those seen by ``end`` come first.
+    n = int(customer.max()) + 1
+    first_day = log.first_days()[:n]
+    fit = fit_base(customer, day, amount, end_day, segments=segments, source=log.source)
+    name = Path(log.source).stem
+    mapping = calibrated_mapping(
+        base,
+        fit,
+        name=f"{name}_calibrated",
+        days=end_day + 1,
+        spread_days=int(first_day.max()) + 1,
+    )
+    seeds = [seed + k for k in range(replications)]
+    replays = replay_calibration(mapping, first_day, end_day, seeds, progress=progress)
+    observed = calibration_moments(customer, day, first_day, end_day)
+    sims = pd.DataFrame([calibration_moments(r.customer, r.day, first_day, end_day) for r in replays])
+    sims = sims.reindex(columns=observed.index).fillna(0.0)
+    table = _band(sims)
+    table.insert(0, "observed", observed.to_numpy())
+    table.insert(0, "moment", observed.index)
+    weeks = (end_day + 1 + 6) // 7
+    sim_weeks = pd.DataFrame([weekly_repeats(r.customer, r.day, first_day, weeks) for r in replays])
+    weekly = _band(sim_weeks.T.reset_index(drop=True).T)
+    weekly.insert(0, "actual", weekly_repeats(customer, day, first_day, weeks))
+    weekly.insert(0, "week", np.arange(1, weeks + 1))
+    return Calibration(
+        log_name=Path(log.source).name,
+        origin=log.origin,
+        end=end,
+        end_day=end_day,
+        first_day=first_day,
+        fit=fit,
+        mapping=mapping,
+        fit_table=table.reset_index(drop=True),
+        weekly=weekly.reset_index(drop=True),
+        seeds=seeds,
+    )
+
+
+def run_holdout(
+    log: TransactionLog,
+    end: date,
+    holdout_end: date,
+    *,
+    base: dict[str, Any],
+    segments: int = 1,
+    replications: int = 20,
+    seed: int = 1,
+    progress: bool = False,
+) -> tuple[Calibration, Holdout]:
+    """Calibrate up to ``end``, forecast to ``holdout_end``, compare with the log."""
+    check_window(log, end, holdout_end)
+    cal = calibrate(
+        log,
+        end,
+        base=base,
+        segments=segments,
+        replications=min(replications, 10),
+        seed=seed,
+        progress=progress,
+    )
+    n = cal.first_day.size
+    days = (holdout_end - end).days
+    later = (log.day > cal.end_day) & (log.customer < n)
+    actual = Purchases(log.customer[later], log.day[later] - cal.end_day)
+    seeds = [seed + k for k in range(replications)]
+    sims = forecast(cal.mapping, cal.fit, days, seeds, progress=progress)
+    first_week = (cal.end_day + 1) // 7 + 1
+    return cal, compare_holdout(cal.fit, actual, sims, days, first_week=first_week)
