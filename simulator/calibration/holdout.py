@@ -150,9 +150,15 @@ def compare_holdout(
         {
             "calibration_frequency": np.arange(FREQ_BINS),
             "customers": np.bincount(x, minlength=FREQ_BINS).astype(float),
-            "actual": [act_counts[x == k].mean() if (x == k).any() else np.nan for k in range(FREQ_BINS)],
-            "simulated": [sim_each[x == k].mean() if (x == k).any() else np.nan for k in range(FREQ_BINS)],
-            "bgnbd": [bg_each[x == k].mean() if (x == k).any() else np.nan for k in range(FREQ_BINS)],
+            "actual": [
+                act_counts[x == k].mean() if (x == k).any() else np.nan for k in range(FREQ_BINS)
+            ],
+            "simulated": [
+                sim_each[x == k].mean() if (x == k).any() else np.nan for k in range(FREQ_BINS)
+            ],
+            "bgnbd": [
+                bg_each[x == k].mean() if (x == k).any() else np.nan for k in range(FREQ_BINS)
+            ],
         }
     )
     totals_sim = sim_counts.sum(axis=1)

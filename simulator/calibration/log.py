@@ -134,7 +134,9 @@ def _csv_batches(f: BinaryIO, source: str) -> tuple[list[str], Iterator[pd.DataF
     head = f.readline().decode("utf-8", errors="replace")
     f.seek(0)
     if not head.strip():
-        raise LogError("the log is empty; expected a header and one row per purchase", source=source)
+        raise LogError(
+            "the log is empty; expected a header and one row per purchase", source=source
+        )
     names = next(csv.reader(io.StringIO(head)))
     # Everything as text: types are checked here, with messages naming the row.
     reader = pacsv.open_csv(
@@ -247,7 +249,9 @@ def _read(
                 part = frame.loc[keep].copy()
                 part["_date"] = when[keep]
                 part["_row"] = np.arange(row, row + len(frame))[keep]
-                part[customer_col] = _ids(part[customer_col], source, customer_col, part["_row"].to_numpy())
+                part[customer_col] = _ids(
+                    part[customer_col], source, customer_col, part["_row"].to_numpy()
+                )
                 hashes.append(pd.util.hash_pandas_object(part[names], index=False).to_numpy())
                 kept.append(part)
                 row += len(frame)
@@ -333,8 +337,10 @@ def read_log(
     # numbers): the numbering does not depend on rows after the cut-off.
     numeric = bool(ids.str.fullmatch(r"[0-9]+").all())
     key = ids.astype("int64") if numeric else ids
-    firsts = pd.DataFrame({"id": ids, "key": key, "day": day}).groupby("id", sort=False).agg(
-        day=("day", "min"), key=("key", "first")
+    firsts = (
+        pd.DataFrame({"id": ids, "key": key, "day": day})
+        .groupby("id", sort=False)
+        .agg(day=("day", "min"), key=("key", "first"))
     )
     firsts = firsts.sort_values(["day", "key"], kind="stable")
     seq = pd.Series(np.arange(len(firsts), dtype=np.int64), index=firsts.index)
@@ -353,6 +359,6 @@ def read_log(
 
 def write_id_map(log: TransactionLog, path: Path) -> None:
     """Write ``customer, raw_id``: only when the user asks (``--id-map``)."""
-    pd.DataFrame(
-        {"customer": np.arange(log.customers), "raw_id": log.raw_ids.astype(str)}
-    ).to_csv(path, index=False)
+    pd.DataFrame({"customer": np.arange(log.customers), "raw_id": log.raw_ids.astype(str)}).to_csv(
+        path, index=False
+    )

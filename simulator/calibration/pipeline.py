@@ -59,8 +59,10 @@ def check_window(log: TransactionLog, end: date, holdout_end: date | None = None
 
 def _band(frame: pd.DataFrame) -> pd.DataFrame:
     lo, hi = np.percentile(frame.to_numpy(), (5.0, 95.0), axis=0)
-    return pd.DataFrame({"simulated_mean": frame.mean().to_numpy(), "simulated_p05": lo,
-                         "simulated_p95": hi}, index=frame.columns)
+    return pd.DataFrame(
+        {"simulated_mean": frame.mean().to_numpy(), "simulated_p05": lo, "simulated_p95": hi},
+        index=frame.columns,
+    )
 
 
 def calibrate(
@@ -97,7 +99,9 @@ def calibrate(
     seeds = [seed + k for k in range(replications)]
     replays = replay_calibration(mapping, first_day, end_day, seeds, progress=progress)
     observed = calibration_moments(customer, day, first_day, end_day)
-    sims = pd.DataFrame([calibration_moments(r.customer, r.day, first_day, end_day) for r in replays])
+    sims = pd.DataFrame(
+        [calibration_moments(r.customer, r.day, first_day, end_day) for r in replays]
+    )
     sims = sims.reindex(columns=observed.index).fillna(0.0)
     table = _band(sims)
     table.insert(0, "observed", observed.to_numpy())

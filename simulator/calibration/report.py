@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["band_figure", "bars_figure", "page", "save_figures", "frame_table"]
+__all__ = [
+    "band_figure",
+    "bars_figure",
+    "esc",
+    "figure_block",
+    "frame_table",
+    "page",
+    "save_figures",
+    "table",
+]
 
 _ACTUAL, _SIM, _BG = "#1f2328", "#0969da", "#bc4c00"
 
@@ -74,8 +83,13 @@ def bars_figure(
     colours = {"actual": _ACTUAL, "simulated": _SIM, "BG/NBD": _BG}
     x = np.arange(len(labels))
     for k, (name, values) in enumerate(series.items()):
-        ax.bar(x + (k - (len(series) - 1) / 2) * width, values, width, label=name,
-               color=colours.get(name, f"C{k}"))
+        ax.bar(
+            x + (k - (len(series) - 1) / 2) * width,
+            values,
+            width,
+            label=name,
+            color=colours.get(name, f"C{k}"),
+        )
     ax.set_xticks(x, labels)
     ax.legend(frameon=False, fontsize=8)
     return fig

@@ -51,9 +51,7 @@ def _config(mapping: dict[str, Any], *, customers: int, days: int, spread: int) 
 
 def _purchases(model: LoyaltyModel, shift: int) -> Purchases:
     tx = model.transactions(focal_only=True)
-    return Purchases(
-        tx["customer_id"].to_numpy(np.int64), tx["day"].to_numpy(np.int64) - shift
-    )
+    return Purchases(tx["customer_id"].to_numpy(np.int64), tx["day"].to_numpy(np.int64) - shift)
 
 
 def _replications(
@@ -122,7 +120,9 @@ def forecast(
 
     def one(seed: int) -> Purchases:
         model = LoyaltyModel(config, seed=seed, record_transactions=True)
-        _start_from(model, draw_customers(fit, np.random.default_rng([seed, 13])), config.firm.price)
+        _start_from(
+            model, draw_customers(fit, np.random.default_rng([seed, 13])), config.firm.price
+        )
         for _ in range(days):
             model.step()
         return _purchases(model, 0)
