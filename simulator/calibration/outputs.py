@@ -223,8 +223,19 @@ def _holdout_sections(ho: Holdout, folder: Path) -> list[tuple[str, str]]:
         ),
         ("Hold-out frequency histogram", rp.frame_table(h)),
         ("Conditional expectations by calibration frequency", rp.frame_table(c)),
-        ("Weekly repeat transactions", rp.frame_table(w)),
+        ("Weekly repeat transactions", rp.frame_table(_shown(w, ""))),
+        ("Cumulative repeat transactions", rp.frame_table(_shown(w, "_cumulative"))),
     ]
+
+
+def _shown(weekly: pd.DataFrame, suffix: str) -> pd.DataFrame:
+    """Weekly or cumulative columns under short headings (the page stays narrow)."""
+    names = ("actual", "simulated_mean", "simulated_p05", "simulated_p95", "bgnbd")
+    picked = {"week": "week"} | {
+        n.replace("_", f"{suffix}_", 1) if n.startswith("simulated") else n + suffix: n
+        for n in names
+    }
+    return weekly[list(picked)].rename(columns=picked)
 
 
 def write_holdout(cal: Calibration, ho: Holdout, out: Path, *, unique: bool) -> Path:

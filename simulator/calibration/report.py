@@ -118,10 +118,21 @@ def _cell(v: Any) -> str:
     return esc(v)
 
 
+# Short headings keep the tables inside a phone-width page.
+_HEADINGS = {
+    "simulated_mean": "simulated",
+    "simulated_p05": "5%",
+    "simulated_p95": "95%",
+    "bgnbd": "BG/NBD",
+    "calibration_frequency": "calibration repeats",
+    "transactions": "hold-out repeats",
+}
+
+
 def frame_table(frame: pd.DataFrame, *, left: int = 1) -> str:
-    """A DataFrame as an escaped HTML table."""
+    """A DataFrame as an escaped HTML table, under short headings."""
     rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-    return table([str(c) for c in frame.columns], rows, left=left)
+    return table([_HEADINGS.get(str(c), str(c)) for c in frame.columns], rows, left=left)
 
 
 def page(title: str, subtitle: str, sections: list[tuple[str, str]]) -> str:
