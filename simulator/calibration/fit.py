@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.optimize import minimize
 from scipy.special import logsumexp
 
 from simulator.clv import bgnbd_log_likelihood, fit_bgnbd, fit_gamma_gamma, rfm_summary
@@ -38,8 +39,9 @@ from simulator.errors import LogError
 __all__ = ["WEEK", "BaseFit", "Segment", "fit_base", "history"]
 
 WEEK = 7.0  # days per time unit of the fits (the unit of the published CDNOW estimates)
-_EM_ITERATIONS = 200
-_EM_TOL = 1e-7
+_EM_ITERATIONS = 100
+_EM_TOL = 1e-6
+_BOUND = 12.0  # log-parameter bound of the mixture's M-steps (as in simulator.clv)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,30 @@ def _fit(rfm: pd.DataFrame, weights: NDArray[np.float64] | None) -> dict[str, fl
     return fit_bgnbd(x, tx, t, weights=weights)
 
 
+def _m_step(
+    rows: NDArray[np.float64], weight: NDArray[np.float64], start: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Weighted maximum likelihood of one component, warm-started, over bounded
+    log-parameters: inside EM a component may pass near a boundary on its way (a
+    segment that nobody seems to leave), which must not stop the iteration."""
+    w = weight / weight.sum()
+    x, tx, t = rows.T
+
+    def neg(theta: NDArray[np.float64]) -> float:
+        with np.errstate(all="ignore"):
+            v = -float(np.dot(w, bgnbd_log_likelihood(x, tx, t, *np.exp(theta))))
+        return v if np.isfinite(v) else 1e10
+
+    res = minimize(neg, np.log(start), method="L-BFGS-B", bounds=[(-_BOUND, _BOUND)] * 4)
+    return np.exp(res.x)
+
+
 def _mixture(rfm: pd.DataFrame, k: int, source: str) -> tuple[list[Segment], NDArray, float]:
     x, t = rfm["frequency"].to_numpy(), rfm["T"].to_numpy()
+    # Identical histories pooled: the M-steps run on the distinct (x, t_x, T) rows.
+    hist = rfm[["frequency", "recency", "T"]].to_numpy()
+    rows, inverse = np.unique(hist, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
     # Start from K groups of equal size ordered by the observed rate: deterministic, and
     # each component starts where a different part of the base buys.
     order = np.argsort(x / np.maximum(t, 1e-9), kind="stable")
@@ -100,11 +124,19 @@ def _mixture(rfm: pd.DataFrame, k: int, source: str) -> tuple[list[Segment], NDA
         resp[idx, j] = 1.0
     resp /= resp.sum(axis=1, keepdims=True)
     last = -np.inf
+    one = _fit(rfm, None)
+    theta = [
+        np.array([one["r"], one["alpha"] * (j + 1) / k * 2, one["a"], one["b"]]) for j in range(k)
+    ]
     segs: list[Segment] = []
     ll = -np.inf
     for _ in range(_EM_ITERATIONS):
         share = resp.mean(axis=0)
-        segs = [Segment(float(share[j]), **_fit(rfm, resp[:, j])) for j in range(k)]
+        theta = [
+            _m_step(rows, np.bincount(inverse, resp[:, j], rows.shape[0]), theta[j])
+            for j in range(k)
+        ]
+        segs = [Segment(float(share[j]), *map(float, theta[j])) for j in range(k)]
         comp = np.column_stack([np.log(s.share) + _component_ll(rfm, s) for s in segs])
         total = logsumexp(comp, axis=1)
         resp = np.exp(comp - total[:, None])
@@ -117,6 +149,13 @@ def _mixture(rfm: pd.DataFrame, k: int, source: str) -> tuple[list[Segment], NDA
             f"a {k}-segment mixture leaves a segment empty on this log; use fewer --segments",
             source=source,
         )
+    for s in segs:
+        if np.any(np.abs(np.log([s.r, s.alpha, s.a, s.b])) > _BOUND - 0.5):
+            raise LogError(
+                f"a {k}-segment mixture has no interior maximum on this log (a segment's "
+                "parameter runs to a bound); use fewer --segments",
+                source=source,
+            )
     # Segments in order of purchase rate, so that segment 0 is the slowest.
     rank = np.argsort([s.r / s.alpha for s in segs], kind="stable")
     return [segs[j] for j in rank], resp[:, rank], ll

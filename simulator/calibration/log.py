@@ -210,10 +210,12 @@ def _amounts(values: pd.Series, source: str, column: str, rows: np.ndarray) -> n
 
 
 def _ids(values: pd.Series, source: str, column: str, rows: np.ndarray) -> pd.Series:
-    if values.isna().any():
-        k = int(np.flatnonzero(values.isna().to_numpy())[0])
+    ids = values.astype("string").str.strip()
+    missing = (ids.isna() | (ids == "")).to_numpy()
+    if missing.any():
+        k = int(np.flatnonzero(missing)[0])
         raise LogError(f"row {rows[k]}: missing customer id", source=source, column=column)
-    return values.astype("string").str.strip()
+    return ids
 
 
 def _read(
@@ -324,7 +326,8 @@ def read_log(
     data, first, last, _ = _read(path, cols, until)
     if data.empty:
         raise LogError(
-            f"no purchase on or before {until.isoformat()}; the log starts on {first.isoformat()}",
+            f"nothing dated on or before {until.isoformat()}: the log runs from "
+            f"{first.isoformat()} to {last.isoformat()}",
             source=source,
         )
     ids = data[customer_col]

@@ -44,7 +44,7 @@ def check_window(log: TransactionLog, end: date, holdout_end: date | None = None
     """Refuse a calibration end (or hold-out end) outside the log."""
     if end < log.origin or end > log.last_date:
         raise LogError(
-            f"--calibration-end {end.isoformat()} is outside the log, which runs from "
+            f"--calibration-end {end.isoformat()} is outside the log: the log runs from "
             f"{log.origin.isoformat()} to {log.last_date.isoformat()}",
             source=log.source,
         )
