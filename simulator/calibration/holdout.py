@@ -133,7 +133,7 @@ def compare_holdout(
         }
     )
 
-    def hist(c: NDArray[np.float64]) -> NDArray[np.float64]:
+    def hist(c: np.ndarray) -> np.ndarray:
         return np.bincount(np.minimum(c, FREQ_BINS - 1).astype(int), minlength=FREQ_BINS)
 
     histogram = pd.DataFrame(

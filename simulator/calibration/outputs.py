@@ -151,7 +151,8 @@ def _holdout_sections(ho: Holdout, folder: Path) -> list[tuple[str, str]]:
     x = w["week"].to_numpy()
 
     def sim(prefix: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return tuple(w[f"{prefix}_{s}"].to_numpy() for s in ("mean", "p05", "p95"))  # type: ignore[return-value]
+        mean, lo, hi = (w[f"{prefix}_{s}"].to_numpy() for s in ("mean", "p05", "p95"))
+        return mean, lo, hi
 
     h, c = ho.histogram, ho.conditional
     labels = [str(k) for k in h["transactions"]]
@@ -221,8 +222,11 @@ def _holdout_sections(ho: Holdout, folder: Path) -> list[tuple[str, str]]:
             "BG/NBD: its conditional expectations (Fader, Hardie &amp; Lee 2005, eq. 10)."
             "</p>" + totals + rp.figure_block(figs),
         ),
-        ("Hold-out frequency histogram", rp.frame_table(h)),
-        ("Conditional expectations by calibration frequency", rp.frame_table(c)),
+        ("Hold-out frequency histogram", rp.frame_table(h.assign(transactions=labels))),
+        (
+            "Conditional expectations by calibration frequency",
+            rp.frame_table(c.assign(calibration_frequency=labels)),
+        ),
         ("Weekly repeat transactions", rp.frame_table(_shown(w, ""))),
         ("Cumulative repeat transactions", rp.frame_table(_shown(w, "_cumulative"))),
     ]

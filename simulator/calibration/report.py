@@ -112,9 +112,12 @@ def save_figures(items: dict[str, Figure], folder: Path) -> list[tuple[str, str]
 
 def _cell(v: Any) -> str:
     if isinstance(v, float | np.floating):
-        if not np.isfinite(v):
+        x = float(v)
+        if not np.isfinite(x):
             return "&ndash;"
-        return esc(f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}")
+        if x == round(x) and abs(x) >= 10:
+            return esc(f"{x:,.0f}")  # counts
+        return esc(f"{x:,.3f}" if abs(x) < 10 else f"{x:,.1f}")
     return esc(v)
 
 

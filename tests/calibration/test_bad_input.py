@@ -19,8 +19,18 @@ def _run(capsys, tmp_path, text: str | None, *extra: str, name: str = "log.csv")
         path.write_text(text)
     out = tmp_path / "out.yaml"
     code = main(
-        ["calibrate", str(path), "--amount-col", "amount", "--calibration-end", "2024-02-01",
-         "--out", str(out), "--quiet", *extra]
+        [
+            "calibrate",
+            str(path),
+            "--amount-col",
+            "amount",
+            "--calibration-end",
+            "2024-02-01",
+            "--out",
+            str(out),
+            "--quiet",
+            *extra,
+        ]
     )
     err = capsys.readouterr().err
     assert code == 2, err
@@ -35,14 +45,32 @@ def _run(capsys, tmp_path, text: str | None, *extra: str, name: str = "log.csv")
         ("", "the log is empty"),
         (HEADER, "the log is empty"),
         (HEADER + "1,2024-01-01,5\n2,soon,4\n", r"column 'date': row 3: 'soon' is not a date"),
-        (HEADER + "1,2024-01-01,5\n2,2024-01-02,-4\n", r"column 'amount': row 3: negative amount -4"),
+        (
+            HEADER + "1,2024-01-01,5\n2,2024-01-02,-4\n",
+            r"column 'amount': row 3: negative amount -4",
+        ),
         (HEADER + "1,2024-01-01,5\n2,2024-01-02,lots\n", r"row 3: 'lots' is not a finite number"),
-        (HEADER + "1,2024-01-01,5\n2,2024-01-02,4\n1,2024-01-01,5\n", "row 4 repeats row 2 exactly"),
-        (HEADER + "17,2024-01-01,5\nA7,2024-01-02,4\n", r"column 'customer_id': mixes numbers \(e.g. '17'\) and text \(e.g. 'A7'\)"),
+        (
+            HEADER + "1,2024-01-01,5\n2,2024-01-02,4\n1,2024-01-01,5\n",
+            "row 4 repeats row 2 exactly",
+        ),
+        (
+            HEADER + "17,2024-01-01,5\nA7,2024-01-02,4\n",
+            r"column 'customer_id': mixes numbers \(e.g. '17'\) and text \(e.g. 'A7'\)",
+        ),
         (HEADER + ",2024-01-01,5\n", r"column 'customer_id': row 2: missing customer id"),
-        ("customer_id,date,amount,email\n1,2024-01-01,5,a@b.c\n", r"'email' look like personal data"),
-        ("customer_id,date,amount,Phone Number\n1,2024-01-01,5,555\n", r"'Phone Number' look like personal"),
-        ("client,date,amount\n1,2024-01-01,5\n", r"column 'customer_id': no such column; the file has 'client'"),
+        (
+            "customer_id,date,amount,email\n1,2024-01-01,5,a@b.c\n",
+            r"'email' look like personal data",
+        ),
+        (
+            "customer_id,date,amount,Phone Number\n1,2024-01-01,5,555\n",
+            r"'Phone Number' look like personal",
+        ),
+        (
+            "client,date,amount\n1,2024-01-01,5\n",
+            r"column 'customer_id': no such column; the file has 'client'",
+        ),
     ],
 )
 def test_bad_log_one_line(capsys, tmp_path, text, expected):
@@ -63,7 +91,9 @@ def test_bad_log_one_line(capsys, tmp_path, text, expected):
 def test_calibration_end_outside_the_log(capsys, tmp_path, end, expected):
     path = tmp_path / "log.csv"
     path.write_text(GOOD)
-    code = main(["calibrate", str(path), "--calibration-end", end, "--out", str(tmp_path / "o.yaml")])
+    code = main(
+        ["calibrate", str(path), "--calibration-end", end, "--out", str(tmp_path / "o.yaml")]
+    )
     err = capsys.readouterr().err
     assert code == 2 and expected in err and err.count("\n") == 1, err
 
@@ -83,7 +113,10 @@ def test_a_two_gigabyte_file_is_refused_before_reading(capsys, tmp_path):
     [
         (["--calibration-end", "30/09/1997"], "'30/09/1997' is not a date; expected YYYY-MM-DD"),
         (["--calibration-end", "2024-02-01", "--segments", "0"], "--segments 0: expected 1 to 8"),
-        (["--calibration-end", "2024-02-01", "--replications", "1"], "--replications 1: expected 2"),
+        (
+            ["--calibration-end", "2024-02-01", "--replications", "1"],
+            "--replications 1: expected 2",
+        ),
     ],
 )
 def test_bad_options_one_line(capsys, tmp_path, args, expected):
@@ -99,8 +132,18 @@ def test_bad_options_one_line(capsys, tmp_path, args, expected):
 def test_holdout_end_before_the_calibration_end(capsys, tmp_path):
     path = tmp_path / "log.csv"
     path.write_text(GOOD)
-    code = main(["holdout", str(path), "--calibration-end", "2024-02-01", "--holdout-end",
-                 "2024-01-15", "--out", str(tmp_path / "h")])
+    code = main(
+        [
+            "holdout",
+            str(path),
+            "--calibration-end",
+            "2024-02-01",
+            "--holdout-end",
+            "2024-01-15",
+            "--out",
+            str(tmp_path / "h"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "--holdout-end 2024-01-15 must be after" in err, err
     assert not (tmp_path / "h").exists()

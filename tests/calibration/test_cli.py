@@ -30,8 +30,20 @@ def log_frame() -> pd.DataFrame:
 
 def _calibrate(path: Path, out: Path, *extra: str) -> int:
     return main(
-        ["calibrate", str(path), "--amount-col", "amount", "--calibration-end", END,
-         "--out", str(out), "--replications", "2", "--quiet", *extra]
+        [
+            "calibrate",
+            str(path),
+            "--amount-col",
+            "amount",
+            "--calibration-end",
+            END,
+            "--out",
+            str(out),
+            "--replications",
+            "2",
+            "--quiet",
+            *extra,
+        ]
     )
 
 
@@ -75,10 +87,26 @@ def test_scenario_runs_and_compares_and_raw_ids_never_leave(tmp_path, log_frame,
     assert list(ids["customer"]) == list(range(len(ids)))
     # The calibrated scenario is a scenario like any other.
     small = ["--set", "run.days=15", "--set", "run.customers=300"]
-    assert main(["run", str(scenario), *small, "--out", str(tmp_path / "r"), "--quiet",
-                 "--no-plots"]) == 0, capsys.readouterr().err
-    assert main(["compare", str(scenario), *small, "--replications", "2", "--jobs", "1",
-                 "--out", str(tmp_path / "c")]) == 0, capsys.readouterr().err
+    assert (
+        main(["run", str(scenario), *small, "--out", str(tmp_path / "r"), "--quiet", "--no-plots"])
+        == 0
+    ), capsys.readouterr().err
+    assert (
+        main(
+            [
+                "compare",
+                str(scenario),
+                *small,
+                "--replications",
+                "2",
+                "--jobs",
+                "1",
+                "--out",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 0
+    ), capsys.readouterr().err
     assert (tmp_path / "c" / "report.html").exists()
 
 
@@ -87,8 +115,21 @@ def test_holdout_end_to_end_opens_in_chromium(tmp_path, log_frame, capsys, chrom
     log_frame.to_csv(log, index=False)
     out = tmp_path / "ho"
     code = main(
-        ["holdout", str(log), "--amount-col", "amount", "--calibration-end", END,
-         "--holdout-end", HOLDOUT_END, "--replications", "3", "--out", str(out), "--quiet"]
+        [
+            "holdout",
+            str(log),
+            "--amount-col",
+            "amount",
+            "--calibration-end",
+            END,
+            "--holdout-end",
+            HOLDOUT_END,
+            "--replications",
+            "3",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
     )
     printed = capsys.readouterr()
     assert code == 0, printed.err
@@ -105,9 +146,18 @@ def test_holdout_end_to_end_opens_in_chromium(tmp_path, log_frame, capsys, chrom
     assert list(tidy.columns) == ["table", "key", "source", "value"]
     assert set(tidy["table"]) == {"weekly", "histogram", "conditional"}
     proc = subprocess.run(
-        [sys.executable, str(CHECK), str(out / "report.html"), "--screenshot",
-         str(tmp_path / "shot.png"), "--fit-width", "800"],
-        capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            str(CHECK),
+            str(out / "report.html"),
+            "--screenshot",
+            str(tmp_path / "shot.png"),
+            "--fit-width",
+            "800",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -115,9 +165,19 @@ def test_holdout_end_to_end_opens_in_chromium(tmp_path, log_frame, capsys, chrom
 @pytest.mark.slow
 def test_cdnow_holdout_prints_both_errors(tmp_path, capsys):
     code = main(
-        ["holdout", str(ROOT / "data" / "cdnow" / "cdnow_sample.csv"), "--amount-col",
-         "amount", "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30",
-         "--out", str(tmp_path / "ho"), "--quiet"]
+        [
+            "holdout",
+            str(ROOT / "data" / "cdnow" / "cdnow_sample.csv"),
+            "--amount-col",
+            "amount",
+            "--calibration-end",
+            "1997-09-30",
+            "--holdout-end",
+            "1998-06-30",
+            "--out",
+            str(tmp_path / "ho"),
+            "--quiet",
+        ]
     )
     printed = capsys.readouterr().out
     assert code == 0

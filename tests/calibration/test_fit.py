@@ -43,7 +43,9 @@ def test_recovers_the_parameters_of_a_synthetic_log():
 
 def test_cdnow_calibration_gives_the_published_estimates():
     end = date(1997, 9, 30)
-    log = read_log(CDNOW, customer_col="customer_id", date_col="date", amount_col="amount", until=end)
+    log = read_log(
+        CDNOW, customer_col="customer_id", date_col="date", amount_col="amount", until=end
+    )
     assert log.customers == 2357
     fit = fit_base(log.customer, log.day, log.amount, log.day_of(end))
     (seg,) = fit.segments
@@ -93,6 +95,8 @@ def test_posterior_draws_reproduce_p_alive_and_the_conditional_expectation():
         lam = s.rate * 7.0
         # An active customer's expected purchases over t with dropout p after each one:
         # (1 - exp(-lam p t)) / p.
-        expected.append(np.where(s.alive, -np.expm1(-lam * s.dropout * horizon) / s.dropout, 0).sum())
+        expected.append(
+            np.where(s.alive, -np.expm1(-lam * s.dropout * horizon) / s.dropout, 0).sum()
+        )
     truth = clv.bgnbd_conditional_expected_purchases(horizon, x, tx, t, **seg.params()).sum()
     assert np.mean(expected) == pytest.approx(truth, rel=0.02)
