@@ -50,7 +50,9 @@ def _header(cal: Calibration) -> str:
     return (
         f"Calibrated by `loyalty-sim calibrate` on {cal.log_name}: {cal.first_day.size:,} "
         f"customers,\npurchases from {cal.origin.isoformat()} to {cal.end.isoformat()} "
-        "(nothing later was read).\nBG/NBD alpha is in days here (weeks in parameters.json)."
+        "(nothing later was read).\nDay 1 is the day after; the run starts from these "
+        "customers (market.initial.customers),\neach drawn from the posterior of their "
+        "history. BG/NBD alpha is in days here (weeks in parameters.json)."
     )
 
 
@@ -106,6 +108,8 @@ def _calibration_sections(cal: Calibration, folder: Path) -> list[tuple[str, str
 
 def _write_common(cal: Calibration, folder: Path) -> list[tuple[str, str]]:
     (folder / "parameters.json").write_text(json.dumps(parameters(cal), indent=2) + "\n")
+    # Sequential ids only: the raw identifiers stay in memory.
+    cal.histories.to_parquet(folder / "customers.parquet", index=False)
     cal.fit_table.to_csv(folder / "fit.csv", index=False, float_format="%.6g")
     return _calibration_sections(cal, folder)
 

@@ -3,8 +3,10 @@ no files (the CLI writes them, :mod:`simulator.calibration.outputs`)."""
 
 from __future__ import annotations
 
+import copy
+import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,10 @@ from simulator.calibration.fit import BaseFit, fit_base
 from simulator.calibration.holdout import Holdout, compare_holdout
 from simulator.calibration.log import TransactionLog
 from simulator.calibration.moments import calibration_moments, weekly_repeats
-from simulator.calibration.scenario import calibrated_mapping
+from simulator.calibration.scenario import DEFAULT_HORIZON, calibrated_mapping, histories
 from simulator.calibration.simulate import Purchases, forecast, replay_calibration
 from simulator.errors import LogError
+from simulator.io.staging import safe_slug
 
 __all__ = ["Calibration", "calibrate", "check_window", "run_holdout"]
 
@@ -35,6 +38,7 @@ class Calibration:
     first_day: NDArray[np.int64]
     fit: BaseFit
     mapping: dict[str, Any]
+    histories: pd.DataFrame
     fit_table: pd.DataFrame
     weekly: pd.DataFrame
     seeds: list[int]
@@ -74,10 +78,14 @@ def calibrate(
     replications: int = 10,
     seed: int = 1,
     progress: bool = False,
+    customers_file: str = "customers.parquet",
+    horizon: int = DEFAULT_HORIZON,
 ) -> Calibration:
     """Fit the base process on purchases up to ``end`` and replay the period.
 
-    Only rows dated on or before ``end`` are used, whatever else ``log`` holds.
+    Only rows dated on or before ``end`` are used, whatever else ``log`` holds. The
+    scenario starts from the real customers, whose histories it expects in
+    ``customers_file`` (relative to the scenario), and runs ``horizon`` days.
     """
     check_window(log, end)
     end_day = log.day_of(end)
@@ -92,9 +100,10 @@ def calibrate(
     mapping = calibrated_mapping(
         base,
         fit,
-        name=f"{name}_calibrated",
-        days=end_day + 1,
-        spread_days=int(first_day.max()) + 1,
+        name=f"{safe_slug(name)}_calibrated",
+        customers_file=customers_file,
+        start=end + timedelta(days=1),
+        days=horizon,
     )
     seeds = [seed + k for k in range(replications)]
     replays = replay_calibration(mapping, first_day, end_day, seeds, progress=progress)
@@ -119,6 +128,7 @@ def calibrate(
         first_day=first_day,
         fit=fit,
         mapping=mapping,
+        histories=histories(fit),
         fit_table=table.reset_index(drop=True),
         weekly=weekly.reset_index(drop=True),
         seeds=seeds,
@@ -138,6 +148,7 @@ def run_holdout(
 ) -> tuple[Calibration, Holdout]:
     """Calibrate up to ``end``, forecast to ``holdout_end``, compare with the log."""
     check_window(log, end, holdout_end)
+    days = (holdout_end - end).days
     cal = calibrate(
         log,
         end,
@@ -146,12 +157,18 @@ def run_holdout(
         replications=min(replications, 10),
         seed=seed,
         progress=progress,
+        horizon=days,
     )
     n = cal.first_day.size
-    days = (holdout_end - end).days
     later = (log.day > cal.end_day) & (log.customer < n)
     actual = Purchases(log.customer[later], log.day[later] - cal.end_day)
     seeds = [seed + k for k in range(replications)]
-    sims = forecast(cal.mapping, cal.fit, days, seeds, progress=progress)
+    with tempfile.TemporaryDirectory() as tmp:
+        # The scenario as ``run`` would read it, its histories in a file of their own.
+        path = Path(tmp) / "customers.parquet"
+        cal.histories.to_parquet(path, index=False)
+        mapping = copy.deepcopy(cal.mapping)
+        mapping["market"]["initial"]["customers"] = str(path)
+        sims = forecast(mapping, days, seeds, progress=progress)
     first_week = (cal.end_day + 1) // 7 + 1
     return cal, compare_holdout(cal.fit, actual, sims, days, first_week=first_week)

@@ -1,5 +1,5 @@
 """The calibrated scenario: the base scenario's firm, competitors and programme, with the
-segments, the cohort and the horizon the log gives.
+fitted segments, starting from the firm's real customers at the calibration end.
 
 The result is validated like any scenario (every strategy of the base, too), so what
 ``calibrate`` writes is what ``run`` and ``compare`` accept.
@@ -8,18 +8,22 @@ The result is validated like any scenario (every strategy of the base, too), so 
 from __future__ import annotations
 
 import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import yaml
 
 from simulator.calibration.fit import WEEK, BaseFit
 from simulator.config import loading
 
-__all__ = ["DEFAULT_BASE", "calibrated_mapping", "scenario_yaml"]
+__all__ = ["DEFAULT_BASE", "DEFAULT_HORIZON", "calibrated_mapping", "histories", "scenario_yaml"]
 
 DEFAULT_BASE = Path(__file__).resolve().parents[2] / "scenarios" / "cdnow_baseline.yaml"
 _DIGITS = 6
+DEFAULT_HORIZON = 365  # days a calibrated scenario runs by default (change with --set run.days)
 
 
 def _round(x: float) -> float:
@@ -51,18 +55,34 @@ def _segments(base: dict[str, Any], fit: BaseFit, price: float) -> list[dict[str
     return out
 
 
+def histories(fit: BaseFit) -> pd.DataFrame:
+    """Each customer's history in days (``market.initial.customers``; sequential ids)."""
+    rfm = fit.rfm
+    return pd.DataFrame(
+        {
+            "customer": np.arange(len(rfm), dtype=np.int64),
+            "frequency": rfm["frequency"].to_numpy(dtype=np.int64),
+            # Whole days, measured in weeks by the fit: back to days without rounding error.
+            "recency": np.rint(rfm["recency"].to_numpy() * WEEK).astype(np.int64),
+            "T": np.rint(rfm["T"].to_numpy() * WEEK).astype(np.int64),
+            "monetary_value": rfm["monetary_value"].to_numpy(dtype=float),
+        }
+    )
+
+
 def calibrated_mapping(
     base: dict[str, Any],
     fit: BaseFit,
     *,
     name: str,
-    days: int,
-    spread_days: int,
+    customers_file: str,
+    start: date,
+    days: int = DEFAULT_HORIZON,
 ) -> dict[str, Any]:
-    """The base scenario with the fitted segments, sized and timed like the log.
+    """The base scenario with the fitted segments, starting from the real customers.
 
-    ``days`` is the calibration period's length; ``spread_days`` the span of the
-    customers' first purchases (the cohort's entry spread).
+    Day 1 is ``start`` (the day after the calibration end); the run lasts ``days`` and
+    starts from the histories in ``customers_file`` (relative to the scenario).
     """
     out = copy.deepcopy(base)
     out["name"] = name
@@ -74,10 +94,22 @@ def calibrated_mapping(
     price = float(loading.resolve(base, source="<base>").firm.price)
     market = out.setdefault("market", {})
     market["segments"] = _segments(base, fit, price)
-    market["initial"] = {"active": 1.0, "lapsed": 0.0, "entry_spread_days": max(spread_days, 1)}
+    market["initial"] = {
+        "active": 1.0,
+        "lapsed": 0.0,
+        "entry_spread_days": 0,
+        "customers": customers_file,
+    }
     market["entry"] = {"mode": "none"}
     run = out.setdefault("run", {})
-    run.update({"customers": int(fit.membership.shape[0]), "days": int(days), "warmup_days": 0})
+    run.update(
+        {
+            "customers": int(fit.membership.shape[0]),
+            "days": int(days),
+            "warmup_days": 0,
+            "start_date": start.isoformat(),
+        }
+    )
     return out
 
 

@@ -7,8 +7,8 @@ changes):
 * :func:`replay_calibration`: the calibration period again, each customer entering on
   the day of their real first purchase with a fresh draw from the fitted segments. Its
   moments against the log's are the fit table;
-* :func:`forecast`: from the calibration end on, each customer starting in the state
-  their history gives (:mod:`simulator.calibration.customers`).
+* :func:`forecast`: the calibrated scenario itself, which starts from the real
+  customers at the calibration end (:mod:`simulator.engine.history`).
 
 Both return, per replication, the focal firm's purchases as ``(customer, day)`` arrays.
 """
@@ -23,12 +23,9 @@ import numpy as np
 from numpy.typing import NDArray
 from tqdm import tqdm
 
-from simulator.calibration.customers import CustomerState, draw_customers
-from simulator.calibration.fit import BaseFit
 from simulator.config import loading
 from simulator.config.schema import Scenario
 from simulator.engine.model import LoyaltyModel
-from simulator.mechanisms.occasions import occasion_probability
 
 __all__ = ["Purchases", "forecast", "replay_calibration"]
 
@@ -42,6 +39,7 @@ class Purchases:
 
 
 def _config(mapping: dict[str, Any], *, customers: int, days: int, spread: int) -> Scenario:
+    # A cohort entering on its real trial days, drawn from the segments (no histories).
     m = {k: v for k, v in mapping.items() if k != "strategies"}
     run = {**m.get("run", {}), "customers": customers, "days": days, "warmup_days": 0}
     market = dict(m.get("market", {}))
@@ -88,41 +86,24 @@ def replay_calibration(
     return list(_replications(seeds, "replaying the calibration period", progress, one))
 
 
-def _start_from(model: LoyaltyModel, state: CustomerState, price: float) -> None:
-    """Put each real customer's drawn state into the model's columns."""
-    pop = model.pop
-    pop.segment[:] = state.segment
-    pop.alive[:] = state.alive
-    pop.rate[:] = state.rate
-    pop.dropout[:] = state.dropout
-    pop.purchases[:] = state.purchases
-    if state.spend_scale is not None:
-        # The model's basket is Gamma(p, 1/nu) times the price; the log's is in money.
-        pop.spend_scale[:] = state.spend_scale * price
-    # The occasion chances were fixed from the drawn rates when the model was built.
-    model.ctx.constants.base_occasion = occasion_probability(pop.rate).astype(np.float32)
-
-
 def forecast(
     mapping: dict[str, Any],
-    fit: BaseFit,
     days: int,
     seeds: list[int],
     *,
     progress: bool = False,
 ) -> list[Purchases]:
-    """``days`` days from the calibration end, starting from the real customers.
+    """``days`` days of the calibrated scenario, which starts from the real customers
+    (``market.initial.customers``) the day after the calibration end (day 1).
 
-    Day 1 is the first day after the calibration end.
+    This is what ``loyalty-sim run`` does with the scenario: the engine draws each
+    customer's state from their history (:mod:`simulator.engine.history`).
     """
-    n = int(fit.membership.shape[0])
-    config = _config(mapping, customers=n, days=days, spread=0)
+    m = {k: v for k, v in mapping.items() if k != "strategies"}
+    config = loading.resolve({**m, "run": {**m["run"], "days": days}}, source="<calibrated>")
 
     def one(seed: int) -> Purchases:
         model = LoyaltyModel(config, seed=seed, record_transactions=True)
-        _start_from(
-            model, draw_customers(fit, np.random.default_rng([seed, 13])), config.firm.price
-        )
         for _ in range(days):
             model.step()
         return _purchases(model, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,12 @@ def register(subparsers: Any) -> None:
         "(default: <scenario name>.calibration beside the scenario)",
     )
     p.add_argument(
+        "--days",
+        type=int,
+        default=365,
+        help="days the scenario runs from the calibration end (default: 365)",
+    )
+    p.add_argument(
         "--id-map",
         metavar="FILE.csv",
         help="also write sequential id -> raw "
@@ -61,6 +68,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from simulator.io.staging import check_new_dir
 
     log_options.check_options(args)
+    if not 1 <= args.days <= 25_000:
+        from simulator.errors import UsageError
+
+        raise UsageError(f"--days {args.days}: expected 1 to 25000")
     out = Path(args.out) if args.out else Path(f"{Path(args.log).stem}_calibrated.yaml")
     if out.exists() or out.is_symlink():
         raise OutputError(f"{out}: exists already; choose another --out")
@@ -74,6 +85,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from simulator.calibration.outputs import write_calibration
     from simulator.calibration.pipeline import calibrate
 
+    # The scenario names its customers' histories relative to its own folder.
+    histories = os.path.relpath(report.absolute() / "customers.parquet", out.absolute().parent)
     cal = calibrate(
         log,
         args.calibration_end,
@@ -82,6 +95,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         replications=args.replications,
         seed=args.seed,
         progress=not args.quiet,
+        customers_file=Path(histories).as_posix(),
+        horizon=args.days,
     )
     console.stop_if_interrupted()
     folder = write_calibration(cal, out, report)

@@ -161,11 +161,26 @@ class Initial(Strict):
         description="If > 0, customers enter the market on a uniform day in 1..this and make "
         "their trial purchase at the focal firm that day (a CDNOW-style acquisition cohort).",
     )
+    customers: str | None = Field(
+        None,
+        max_length=4096,
+        description="Parquet file of the firm's real customers' purchase histories, one row "
+        "each (written by `loyalty-sim calibrate`): the run starts from them, each "
+        "customer's state drawn from the posterior their history gives (docs/calibration.md). "
+        "Relative to the scenario's folder.",
+    )
 
     @model_validator(mode="after")
     def _sum(self) -> Initial:
         if self.active + self.lapsed > 1 + SHARE_TOL:
             raise ValueError(f"active(={self.active}) + lapsed(={self.lapsed}) must not exceed 1")
+        if self.customers is not None and (
+            self.active != 1.0 or self.lapsed != 0.0 or self.entry_spread_days != 0
+        ):
+            raise ValueError(
+                "customers from a file are the firm's active customers: set active to 1, "
+                "lapsed to 0 and entry_spread_days to 0"
+            )
         return self
 
 

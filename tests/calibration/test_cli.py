@@ -85,8 +85,11 @@ def test_scenario_runs_and_compares_and_raw_ids_never_leave(tmp_path, log_frame,
     ids = pd.read_csv(tmp_path / "ids.csv")
     assert set(ids["raw_id"]) == set(log_frame.loc[log_frame["date"] <= END, "customer_id"])
     assert list(ids["customer"]) == list(range(len(ids)))
-    # The calibrated scenario is a scenario like any other.
-    small = ["--set", "run.days=15", "--set", "run.customers=300"]
+    # The calibrated scenario is a scenario like any other, starting from the real
+    # customers (their histories beside it, sequential ids only).
+    histories = pd.read_parquet(tmp_path / "shop.calibration" / "customers.parquet")
+    assert list(histories["customer"]) == list(range(len(ids)))
+    small = ["--set", "run.days=15"]
     assert (
         main(["run", str(scenario), *small, "--out", str(tmp_path / "r"), "--quiet", "--no-plots"])
         == 0
@@ -142,6 +145,9 @@ def test_holdout_end_to_end_opens_in_chromium(tmp_path, log_frame, capsys, chrom
     assert totals["actual"] == len(after[["customer_id", "date"]].drop_duplicates())
     assert totals["simulated_p05"] <= totals["simulated_mean"] <= totals["simulated_p95"]
     assert totals["error_bgnbd"] == pytest.approx(totals["bgnbd"] / totals["actual"] - 1)
+    # The log is BG/NBD itself: the simulator, started from the customers' posteriors,
+    # forecasts what BG/NBD's conditional expectation does (3 replications: +/- 15%).
+    assert totals["simulated_mean"] == pytest.approx(totals["bgnbd"], rel=0.15)
     tidy = pd.read_parquet(out / "holdout.parquet")
     assert list(tidy.columns) == ["table", "key", "source", "value"]
     assert set(tidy["table"]) == {"weekly", "histogram", "conditional"}

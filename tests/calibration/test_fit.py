@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simulator import clv
-from simulator.calibration.customers import draw_customers
+from simulator.clv.posterior import draw_posterior
 from simulator.calibration.fit import fit_base
 from simulator.calibration.log import read_log
 from tests.calibration.conftest import CDNOW, SPEND, TRUTH, synthetic_log
@@ -84,19 +84,23 @@ def test_posterior_draws_reproduce_p_alive_and_the_conditional_expectation():
     seg = fit.segments[0]
     rfm = fit.rfm
     x, tx, t = (rfm[k].to_numpy() for k in ("frequency", "recency", "T"))
-    draws = [draw_customers(fit, np.random.default_rng(k)) for k in range(20)]
-    alive = np.mean([s.alive.mean() for s in draws])
+    one = [seg.params()]
+    draws = [
+        draw_posterior(x, tx, t, np.ones((x.size, 1)), one, np.random.default_rng(k))
+        for k in range(20)
+    ]
+    alive = np.mean([s["alive"].mean() for s in draws])
     assert alive == pytest.approx(np.mean(clv.bgnbd_prob_alive(x, tx, t, **seg.params())), abs=0.01)
     # Expected purchases over the next 10 weeks from the drawn state, in continuous
     # time, against BG/NBD's equation (10).
     horizon = 10.0
     expected = []
     for s in draws:
-        lam = s.rate * 7.0
+        lam = s["rate"]
         # An active customer's expected purchases over t with dropout p after each one:
         # (1 - exp(-lam p t)) / p.
         expected.append(
-            np.where(s.alive, -np.expm1(-lam * s.dropout * horizon) / s.dropout, 0).sum()
+            np.where(s["alive"], -np.expm1(-lam * s["dropout"] * horizon) / s["dropout"], 0).sum()
         )
     truth = clv.bgnbd_conditional_expected_purchases(horizon, x, tx, t, **seg.params()).sum()
     assert np.mean(expected) == pytest.approx(truth, rel=0.02)
