@@ -75,6 +75,21 @@ class BaseFit:
     spend: dict[str, float] | None
     log_likelihood: float
 
+    @property
+    def parameters(self) -> int:
+        """Free parameters of the purchase model: four per segment and K - 1 shares."""
+        return 5 * len(self.segments) - 1
+
+    @property
+    def aic(self) -> float:
+        """Akaike's criterion of the purchase model (Akaike 1974)."""
+        return 2.0 * self.parameters - 2.0 * self.log_likelihood
+
+    @property
+    def bic(self) -> float:
+        """Schwarz's criterion of the purchase model (Schwarz 1978): compare K with it."""
+        return self.parameters * float(np.log(self.membership.shape[0])) - 2.0 * self.log_likelihood
+
 
 def history(customer: NDArray[np.int64], day: NDArray[np.int64], amount, end_day: int):
     """Frequency, recency, T (weeks) and mean repeat spend per customer, in id order."""

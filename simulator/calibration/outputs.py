@@ -42,6 +42,9 @@ def parameters(cal: Calibration) -> dict[str, Any]:
         ],
         "spend": fit.spend,
         "log_likelihood": fit.log_likelihood,
+        # Choose K on the calibration data, never on the hold-out: BIC (or AIC) per K.
+        "aic": fit.aic,
+        "bic": fit.bic,
         "replication_seeds": cal.seeds,
     }
 

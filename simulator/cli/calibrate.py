@@ -109,6 +109,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             f"segment {k}: share {s.share:.3f}  r {s.r:.3f}  alpha {s.alpha:.3f} weeks  "
             f"a {s.a:.3f}  b {s.b:.3f}"
         )
+    console.say(
+        f"log-likelihood {cal.fit.log_likelihood:,.1f}  AIC {cal.fit.aic:,.1f}  "
+        f"BIC {cal.fit.bic:,.1f} (compare --segments K by BIC, on the calibration data)"
+    )
     if cal.fit.spend is not None:
         sp = cal.fit.spend
         console.say(f"spend (Gamma-Gamma): p {sp['p']:.3f}  q {sp['q']:.3f}  v {sp['v']:.3f}")

@@ -96,7 +96,7 @@ def apply_histories(
         spend=spend,
         mean_spend=m / price,
     )
-    people["segment"] = draw["segment"]
+    people["segment"] = draw["segment"].astype(people["segment"].dtype)
     people["rate"] = draw["rate"].astype(np.float32)
     people["dropout"] = draw["dropout"].astype(np.float32)
     people["spend_scale"] = draw["spend_scale"].astype(np.float32)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from simulator import clv
-from simulator.clv.posterior import draw_posterior
 from simulator.calibration.fit import fit_base
 from simulator.calibration.log import read_log
+from simulator.clv.posterior import draw_posterior
 from tests.calibration.conftest import CDNOW, SPEND, TRUTH, synthetic_log
 
 # Fader, Hardie & Lee (2005), table 1 (weeks), and the Gamma-Gamma of Fader, Hardie &
