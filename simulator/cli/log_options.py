@@ -83,7 +83,16 @@ def base_mapping(args: argparse.Namespace) -> dict[str, Any]:
 
     path = Path(args.base) if args.base else DEFAULT_BASE
     mapping = load_yaml(path)
-    resolve(mapping, source=str(path))
+    config = resolve(mapping, source=str(path))
+    if config.modules.competition and config.market.competitors:
+        from simulator.cli import console
+
+        # The log holds the firm's own purchases; the segments are the category's.
+        console.warn(
+            f"{path}: the base has competitors, so simulated customers buy part of their "
+            "occasions elsewhere while the fitted rates are the firm's own purchases; "
+            "read the fit table, or use a base without competition"
+        )
     return mapping
 
 
