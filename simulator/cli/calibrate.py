@@ -75,6 +75,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(f"{Path(args.log).stem}_calibrated.yaml")
     if out.exists() or out.is_symlink():
         raise OutputError(f"{out}: exists already; choose another --out")
+    if not out.absolute().parent.is_dir():
+        raise OutputError(f"{out}: its folder does not exist; create it or choose another --out")
     report = Path(args.report) if args.report else out.with_name(f"{out.stem}.calibration")
     check_new_dir(report, option="--report")
     if args.id_map and Path(args.id_map).exists():

@@ -129,6 +129,15 @@ def test_bad_options_one_line(capsys, tmp_path, args, expected):
     assert exc.value.code == 2 and expected in err and err.count("\n") == 1, err
 
 
+def test_out_in_a_missing_folder_is_refused_before_reading(capsys, tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(GOOD)
+    out = tmp_path / "nowhere" / "s.yaml"
+    code = main(["calibrate", str(path), "--calibration-end", "2024-02-01", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "its folder does not exist" in err and err.count("\n") == 1, err
+
+
 def test_holdout_end_before_the_calibration_end(capsys, tmp_path):
     path = tmp_path / "log.csv"
     path.write_text(GOOD)
