@@ -73,7 +73,17 @@ def test_truncated_log_gives_byte_identical_output(tmp_path, log_frame, capsys):
     assert "repeat transactions to day" in printed and "segment 1: share 1.000" in printed
 
 
-def test_scenario_runs_and_compares_and_raw_ids_never_leave(tmp_path, log_frame, capsys):
+def _chromium_check(report: Path, shot: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(CHECK), str(report), "--screenshot", str(shot), "--fit-width", "800"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_scenario_runs_and_compares_and_raw_ids_never_leave(tmp_path, log_frame, capsys, chromium):
     log = tmp_path / "shop.csv"
     log_frame.to_csv(log, index=False)
     scenario = tmp_path / "shop.yaml"
@@ -111,6 +121,7 @@ def test_scenario_runs_and_compares_and_raw_ids_never_leave(tmp_path, log_frame,
         == 0
     ), capsys.readouterr().err
     assert (tmp_path / "c" / "report.html").exists()
+    _chromium_check(tmp_path / "shop.calibration" / "report.html", tmp_path / "cal.png")
 
 
 def test_holdout_end_to_end_opens_in_chromium(tmp_path, log_frame, capsys, chromium):
@@ -151,21 +162,7 @@ def test_holdout_end_to_end_opens_in_chromium(tmp_path, log_frame, capsys, chrom
     tidy = pd.read_parquet(out / "holdout.parquet")
     assert list(tidy.columns) == ["table", "key", "source", "value"]
     assert set(tidy["table"]) == {"weekly", "histogram", "conditional"}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(CHECK),
-            str(out / "report.html"),
-            "--screenshot",
-            str(tmp_path / "shot.png"),
-            "--fit-width",
-            "800",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _chromium_check(out / "report.html", tmp_path / "shot.png")
 
 
 @pytest.mark.slow
