@@ -66,6 +66,8 @@ def _calibration_sections(cal: Calibration, folder: Path) -> list[tuple[str, str
         w["simulated_p05"].to_numpy(),
         w["simulated_p95"].to_numpy(),
     )
+    c_mean, c_lo, c_hi = (w[f"cumulative_simulated_{k}"].to_numpy() for k in ("mean", "p05", "p95"))
+    sim_cumulative = (c_mean, c_lo, c_hi)
     x = w["week"].to_numpy()
     figs = rp.save_figures(
         {
@@ -80,7 +82,7 @@ def _calibration_sections(cal: Calibration, folder: Path) -> list[tuple[str, str
                 "Cumulative repeat transactions, calibration period",
                 x,
                 np.cumsum(w["actual"].to_numpy()),
-                tuple(np.cumsum(s) for s in sim),  # type: ignore[arg-type]
+                sim_cumulative,
                 None,
             ),
         },

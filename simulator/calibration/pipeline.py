@@ -117,7 +117,11 @@ def calibrate(
     table.insert(0, "moment", observed.index)
     weeks = (end_day + 1 + 6) // 7
     sim_weeks = pd.DataFrame([weekly_repeats(r.customer, r.day, first_day, weeks) for r in replays])
-    weekly = _band(sim_weeks.T.reset_index(drop=True).T)
+    weekly = _band(sim_weeks)
+    # The band of the cumulative count is taken over cumulated replications, not
+    # cumulated from the weekly bands.
+    cumulative = _band(sim_weeks.cumsum(axis=1)).add_prefix("cumulative_")
+    weekly = pd.concat([weekly, cumulative], axis=1).reset_index(drop=True)
     weekly.insert(0, "actual", weekly_repeats(customer, day, first_day, weeks))
     weekly.insert(0, "week", np.arange(1, weeks + 1))
     return Calibration(
