@@ -20,10 +20,13 @@ from simulator.calibration.log import TransactionLog
 from simulator.calibration.moments import calibration_moments, weekly_repeats
 from simulator.calibration.scenario import DEFAULT_HORIZON, calibrated_mapping, histories
 from simulator.calibration.simulate import Purchases, forecast, replay_calibration
+from simulator.calibration.smm import DEFAULT_BUDGET, SmmFit, apply, fit_smm
 from simulator.errors import LogError
 from simulator.io.staging import safe_slug
 
 __all__ = ["Calibration", "calibrate", "check_window", "run_holdout"]
+
+SMM_REPLICATIONS = 4  # replays per trial of the moment search (common random numbers)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Calibration:
     fit_table: pd.DataFrame
     weekly: pd.DataFrame
     seeds: list[int]
+    smm: SmmFit
 
 
 def check_window(log: TransactionLog, end: date, holdout_end: date | None = None) -> None:
@@ -80,12 +84,18 @@ def calibrate(
     progress: bool = False,
     customers_file: str = "customers.parquet",
     horizon: int = DEFAULT_HORIZON,
+    budget: int = DEFAULT_BUDGET,
+    storage: str | None = None,
+    smm_replications: int = SMM_REPLICATIONS,
 ) -> Calibration:
     """Fit the base process on purchases up to ``end`` and replay the period.
 
     Only rows dated on or before ``end`` are used, whatever else ``log`` holds. The
     scenario starts from the real customers, whose histories it expects in
-    ``customers_file`` (relative to the scenario), and runs ``horizon`` days.
+    ``customers_file`` (relative to the scenario), and runs ``horizon`` days. The
+    return hazard and the dropout scale are then fitted by simulated method of moments
+    (:func:`simulator.calibration.smm.fit_smm`; ``budget`` trials of
+    ``smm_replications`` replays, in the Optuna ``storage``, resumable).
     """
     check_window(log, end)
     end_day = log.day_of(end)
@@ -105,9 +115,22 @@ def calibrate(
         start=end + timedelta(days=1),
         days=horizon,
     )
+    observed = calibration_moments(customer, day, first_day, end_day)
+    smm = fit_smm(
+        mapping,
+        observed,
+        first_day,
+        end_day,
+        [seed + k for k in range(smm_replications)],
+        budget=budget,
+        storage=storage,
+        sampler_seed=seed,
+        progress=progress,
+    )
+    if smm.reactivation_hazard > 0.0 or smm.dropout_b_scale != 1.0:
+        mapping = apply(mapping, smm.reactivation_hazard, smm.dropout_b_scale)
     seeds = [seed + k for k in range(replications)]
     replays = replay_calibration(mapping, first_day, end_day, seeds, progress=progress)
-    observed = calibration_moments(customer, day, first_day, end_day)
     sims = pd.DataFrame(
         [calibration_moments(r.customer, r.day, first_day, end_day) for r in replays]
     )
@@ -136,6 +159,7 @@ def calibrate(
         fit_table=table.reset_index(drop=True),
         weekly=weekly.reset_index(drop=True),
         seeds=seeds,
+        smm=smm,
     )
 
 
@@ -149,6 +173,8 @@ def run_holdout(
     replications: int = 20,
     seed: int = 1,
     progress: bool = False,
+    budget: int = DEFAULT_BUDGET,
+    storage: str | None = None,
 ) -> tuple[Calibration, Holdout]:
     """Calibrate up to ``end``, forecast to ``holdout_end``, compare with the log."""
     check_window(log, end, holdout_end)
@@ -162,6 +188,8 @@ def run_holdout(
         seed=seed,
         progress=progress,
         horizon=days,
+        budget=budget,
+        storage=storage,
     )
     n = cal.first_day.size
     later = (log.day > cal.end_day) & (log.customer < n)

@@ -63,6 +63,17 @@ def fit_table_text(table: Any) -> str:
     return "\n".join(lines)
 
 
+def smm_text(smm: Any) -> str:
+    """The moment search's answer beside the maximum-likelihood point."""
+    return (
+        f"reactivation (moment search, {smm.trials} trials): hazard "
+        f"{smm.reactivation_hazard:.5f}/day, dropout b x {smm.dropout_b_scale:.3f}; distance "
+        f"{smm.distance:,.1f} (at the likelihood fit, no reactivation: "
+        f"{smm.distance_at_mle:,.1f})\n"
+        f"entry: {smm.entry_per_day:.2f} new customers/day over the last 13 weeks"
+    )
+
+
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from simulator.errors import OutputError
     from simulator.io.staging import check_new_dir
@@ -81,6 +92,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     check_new_dir(report, option="--report")
     if args.id_map and Path(args.id_map).exists():
         raise OutputError(f"{args.id_map}: exists already; choose another --id-map")
+    storage = log_options.study_storage(args, out.with_name(f"{out.stem}.study.db"))
     base = log_options.base_mapping(args)
     log = log_options.read(args, args.calibration_end)
 
@@ -99,6 +111,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         customers_file=Path(histories).as_posix(),
         horizon=args.days,
+        budget=args.budget,
+        storage=storage,
     )
     console.stop_if_interrupted()
     folder = write_calibration(cal, out, report)
@@ -118,6 +132,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if cal.fit.spend is not None:
         sp = cal.fit.spend
         console.say(f"spend (Gamma-Gamma): p {sp['p']:.3f}  q {sp['q']:.3f}  v {sp['v']:.3f}")
+    console.say(smm_text(cal.smm))
     console.say(fit_table_text(cal.fit_table))
     console.say(f"scenario: {out}\nreport: {folder / 'report.html'}")
     return 0

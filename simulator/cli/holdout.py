@@ -66,6 +66,13 @@ def _cmd_holdout(args: argparse.Namespace) -> int:
         out = Path("results") / "holdout" / f"{safe_slug(Path(args.log).stem)}-{utc_stamp()}"
         check_can_create(out)
         unique = True
+    if args.out is None and args.study is None:
+        # Resumable across runs of the same log: one study file per log name.
+        default = out.parent / f"{safe_slug(Path(args.log).stem)}.study.db"
+        default.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        default = out.with_name(f"{out.name}.study.db")
+    storage = log_options.study_storage(args, default)
     base = log_options.base_mapping(args)
     log = log_options.read(args, args.holdout_end)
 
@@ -81,6 +88,8 @@ def _cmd_holdout(args: argparse.Namespace) -> int:
         replications=args.replications,
         seed=args.seed,
         progress=not args.quiet,
+        budget=args.budget,
+        storage=storage,
     )
     console.stop_if_interrupted()
     folder = write_holdout(cal, ho, out, unique=unique)

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 MAX_SEGMENTS = 8
 MAX_REPLICATIONS = 1000
+MAX_BUDGET = 10_000
+DEFAULT_BUDGET = 12  # simulator.calibration.smm.DEFAULT_BUDGET (not imported: a fast --help)
 
 
 def iso_date(text: str) -> date:
@@ -62,6 +64,20 @@ def add_log_options(p: argparse.ArgumentParser, *, replications: int) -> None:
         help=f"simulated replications, common random numbers (default: {replications})",
     )
     p.add_argument("--seed", type=int, default=1, help="seed of replication 1 (default: 1)")
+    p.add_argument(
+        "--budget",
+        type=int,
+        default=DEFAULT_BUDGET,
+        metavar="N",
+        help="trials of the moment search for reactivation (default: "
+        f"{DEFAULT_BUDGET}; 0: none, dropout stays final); a larger N continues the study",
+    )
+    p.add_argument(
+        "--study",
+        metavar="FILE.db",
+        help="SQLite file of the moment search; run again with it to resume an interrupted "
+        "search (default: beside the output, <name>.study.db)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -74,6 +90,24 @@ def check_options(args: argparse.Namespace) -> None:
     if not 2 <= args.replications <= MAX_REPLICATIONS:
         raise UsageError(f"--replications {args.replications}: expected 2 to {MAX_REPLICATIONS}")
     preflight.check_seed(args.seed, args.replications)
+    if not 0 <= args.budget <= MAX_BUDGET:
+        raise UsageError(f"--budget {args.budget}: expected 0 to {MAX_BUDGET}")
+
+
+def study_storage(args: argparse.Namespace, default: Path) -> str:
+    """The Optuna storage URL of ``--study`` (or ``default``), its folder checked.
+
+    The file is the search's state, written as trials complete, so that a search cut
+    short resumes where it stopped.
+    """
+    from simulator.errors import OutputError
+
+    path = Path(args.study) if args.study else default
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path}: not a file; choose another --study")
+    if not path.absolute().parent.is_dir():
+        raise OutputError(f"{path}: its folder does not exist; create it or choose another --study")
+    return f"sqlite:///{path.absolute().as_posix()}"
 
 
 def base_mapping(args: argparse.Namespace) -> dict[str, Any]:

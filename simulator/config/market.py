@@ -265,6 +265,13 @@ class DefectionParams(Strict):
     winback_hazard: float = Field(0.0005, ge=0, le=1, description="Win-back hazard per day [A].")
     winback_offer_weight: float = Field(5.0, ge=0, le=50, description="beta_wb [A].")
     winback_min_satisfaction: Score = Field(3.0, description="No win-back at or below this S.")
+    reactivation_hazard: float = Field(
+        0.0,
+        ge=0,
+        le=0.1,
+        description="Daily hazard that a customer who left the category (BG/NBD dropout) comes "
+        "back, per day [A]; 0: dropout is final, as in BG/NBD. Fitted by `calibrate`.",
+    )
 
 
 class ComplaintParams(Strict):

@@ -117,6 +117,7 @@ def test_a_two_gigabyte_file_is_refused_before_reading(capsys, tmp_path):
             ["--calibration-end", "2024-02-01", "--replications", "1"],
             "--replications 1: expected 2",
         ),
+        (["--calibration-end", "2024-02-01", "--budget", "-1"], "--budget -1: expected 0 to"),
     ],
 )
 def test_bad_options_one_line(capsys, tmp_path, args, expected):
@@ -156,3 +157,9 @@ def test_holdout_end_before_the_calibration_end(capsys, tmp_path):
     err = capsys.readouterr().err
     assert code == 2 and "--holdout-end 2024-01-15 must be after" in err, err
     assert not (tmp_path / "h").exists()
+
+
+def test_study_in_a_missing_folder_is_refused_before_reading(capsys, tmp_path):
+    err = _run(capsys, tmp_path, GOOD, "--study", str(tmp_path / "nowhere" / "s.db"))
+    assert "s.db: its folder does not exist" in err, err
+    assert not (tmp_path / "out.study.db").exists()
