@@ -270,7 +270,12 @@ def write_holdout(cal: Calibration, ho: Holdout, out: Path, *, unique: bool) -> 
     with staged_directory(out, what="hold-out folder", unique=unique) as stage:
         folder = stage.path
         sections = _holdout_sections(ho, folder) + _write_common(cal, folder)
-        totals = {"calibration_end": cal.end.isoformat(), **ho.totals}
+        totals = {
+            "calibration_end": cal.end.isoformat(),
+            **ho.totals,
+            "reactivation_hazard_per_day": cal.smm.reactivation_hazard,
+            "dropout_b_scale": cal.smm.dropout_b_scale,
+        }
         (folder / "holdout.json").write_text(json.dumps(totals, indent=2) + "\n")
         ho.tidy().to_parquet(folder / "holdout.parquet", index=False)
         (folder / "scenario.yaml").write_text(

@@ -93,6 +93,9 @@ def _cmd_holdout(args: argparse.Namespace) -> int:
     )
     console.stop_if_interrupted()
     folder = write_holdout(cal, ho, out, unique=unique)
+    from simulator.cli.calibrate import smm_text
+
+    console.say(smm_text(cal.smm))
     console.say(totals_text(ho.totals))
     console.say(f"results: {folder}")
     return 0

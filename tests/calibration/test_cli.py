@@ -41,6 +41,8 @@ def _calibrate(path: Path, out: Path, *extra: str) -> int:
             str(out),
             "--replications",
             "2",
+            "--budget",
+            "2",
             "--quiet",
             *extra,
         ]
@@ -71,6 +73,7 @@ def test_truncated_log_gives_byte_identical_output(tmp_path, log_frame, capsys):
     assert outs[1].keys() == outs[3].keys() and outs[1] == outs[3]
     printed = capsys.readouterr().out
     assert "repeat transactions to day" in printed and "segment 1: share 1.000" in printed
+    assert "reactivation (moment search, 2 trials)" in printed
 
 
 def _chromium_check(report: Path, shot: Path) -> None:
@@ -140,6 +143,8 @@ def test_holdout_end_to_end_opens_in_chromium(tmp_path, log_frame, capsys, chrom
             HOLDOUT_END,
             "--replications",
             "3",
+            "--budget",
+            "0",  # BG/NBD's own process, as the comparison below needs
             "--out",
             str(out),
             "--quiet",
@@ -179,11 +184,14 @@ def test_cdnow_holdout_prints_both_errors(tmp_path, capsys):
             "1998-06-30",
             "--out",
             str(tmp_path / "ho"),
+            "--budget",
+            "4",
             "--quiet",
         ]
     )
     printed = capsys.readouterr().out
     assert code == 0
+    assert "reactivation (moment search, 4 trials)" in printed
     totals = json.loads((tmp_path / "ho" / "holdout.json").read_text())
     # Fader, Hardie & Lee (2005): 1,882 actual repeat transactions in weeks 40-78 and a
     # BG/NBD forecast of 1,653 (-12%).

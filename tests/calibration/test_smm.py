@@ -57,7 +57,13 @@ class Counting:
 def _fit(problem, storage, budget, replay):
     mapping, observed, first_day = problem
     return smm.fit_smm(
-        mapping, observed, first_day, END_DAY, [1, 2], budget=budget, storage=storage,
+        mapping,
+        observed,
+        first_day,
+        END_DAY,
+        [1, 2],
+        budget=budget,
+        storage=storage,
         replay=replay,
     )
 
