@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,14 @@ from simulator.calibration.log import TransactionLog
 from simulator.calibration.moments import calibration_moments, weekly_repeats
 from simulator.calibration.scenario import DEFAULT_HORIZON, calibrated_mapping, histories
 from simulator.calibration.simulate import Purchases, forecast, replay_calibration
-from simulator.calibration.smm import DEFAULT_BUDGET, SmmFit, apply, fit_smm
+from simulator.calibration.smm import (
+    DEFAULT_BUDGET,
+    SmmFit,
+    apply,
+    entry_rate,
+    fit_smm,
+    subsample,
+)
 from simulator.errors import LogError
 from simulator.io.staging import safe_slug
 
@@ -116,10 +123,11 @@ def calibrate(
         days=horizon,
     )
     observed = calibration_moments(customer, day, first_day, end_day)
+    s_customer, s_day, s_first = subsample(customer, day, first_day)
     smm = fit_smm(
         mapping,
-        observed,
-        first_day,
+        calibration_moments(s_customer, s_day, s_first, end_day),
+        s_first,
         end_day,
         [seed + k for k in range(smm_replications)],
         budget=budget,
@@ -127,6 +135,8 @@ def calibrate(
         sampler_seed=seed,
         progress=progress,
     )
+    # Entry is counted on every customer, not the search's sample.
+    smm = replace(smm, entry_per_day=entry_rate(first_day, end_day))
     if smm.reactivation_hazard > 0.0 or smm.dropout_b_scale != 1.0:
         mapping = apply(mapping, smm.reactivation_hazard, smm.dropout_b_scale)
     seeds = [seed + k for k in range(replications)]

@@ -122,3 +122,16 @@ def test_entry_rate_counts_first_purchases_of_the_last_13_weeks():
     first = np.array([0, 3, 10, 200, 250, 299, 300])
     assert smm.entry_rate(first, 299) == pytest.approx(2 / 91)  # days 209-299
     assert smm.entry_rate(np.array([0, 5, 80]), 299) == 0.0  # a closed cohort (CDNOW)
+
+
+def test_a_large_log_is_searched_on_a_systematic_sample():
+    first = np.repeat(np.arange(12_000) // 100, 1)
+    customer = np.concatenate([np.arange(12_000), np.arange(0, 12_000, 2)])
+    day = np.concatenate([first, first[::2] + 30])
+    c, d, f = smm.subsample(customer, day, first, limit=5_000)
+    # Every third customer (0, 3, 6...), renumbered 0, 1, 2..., their purchases kept.
+    assert f.size == 4_000 and np.array_equal(f, first[::3])
+    assert np.bincount(c).tolist() == [2 if k % 2 == 0 else 1 for k in range(0, 12_000, 3)]
+    assert np.array_equal(d[c == 1], [3 // 100])
+    same = smm.subsample(customer, day, first, limit=20_000)
+    assert all(a is b for a, b in zip(same, (customer, day, first), strict=True))
