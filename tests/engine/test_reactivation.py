@@ -71,7 +71,7 @@ def _transactions(hazard: float) -> pd.DataFrame:
 
 
 def test_returns_add_purchases_and_leave_everyone_else_s_draws_alone():
-    off, on = _transactions(0.0), _transactions(0.01)
+    off, on = _transactions(0.0), _transactions(0.03)
     assert len(on) > len(off) * 1.05
     # A customer who never left the category (last purchase late, or few purchases) buys
     # on the same days either way: the stage's own stream shifts nobody else's luck.
