@@ -56,3 +56,25 @@ class ReportError(LoyaltySimError):
 class UsageError(LoyaltySimError):
     """A command-line option is out of range or cannot work on this machine (a seed
     beyond 2**63 - 1, more jobs than CPUs, more memory than there is)."""
+
+
+class LogError(LoyaltySimError):
+    """A transaction log cannot be calibrated on (missing column, a non-date, a negative
+    amount, duplicate rows, personal data...); names the file and the column.
+
+    Parameters
+    ----------
+    message
+        What was expected, stated with the value that broke the rule.
+    source
+        The log file.
+    column
+        The column concerned, if one is.
+    """
+
+    def __init__(self, message: str, *, source: str, column: str = "") -> None:
+        self.message = message
+        self.source = source
+        self.column = column
+        where = f"{source}: column '{column}': " if column else f"{source}: "
+        super().__init__(where + message)

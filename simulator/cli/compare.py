@@ -125,7 +125,7 @@ def _checked(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], 
         )
     if args.out is None and configs:
         check_can_create(Path("results") / safe_slug(configs[0].name) / utc_stamp())
-    preflight.check_edge_lists(configs, source=args.scenario)
+    preflight.check_input_files(configs, source=args.scenario)
     tasks = len(chosen) * args.replications
     jobs = min(args.jobs or preflight.cpu_count(), max(tasks, 1))
     preflight.check_memory(configs, processes=jobs)

@@ -12,11 +12,22 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from simulator.cli import compare, console, report, run, schema, signals, sweep, validate
+from simulator.cli import (
+    calibrate,
+    compare,
+    console,
+    holdout,
+    report,
+    run,
+    schema,
+    signals,
+    sweep,
+    validate,
+)
 from simulator.errors import LoyaltySimError, ScenarioError
 
 # In the order `loyalty-sim --help` lists them.
-COMMANDS = (run, validate, schema, compare, report, sweep)
+COMMANDS = (run, validate, schema, compare, report, sweep, calibrate, holdout)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_REPLICATIONS",
     "check_edge_lists",
+    "check_input_files",
     "check_jobs",
     "check_memory",
     "check_seed",
@@ -114,6 +115,29 @@ def check_edge_lists(configs: Iterable[Scenario], *, source: str, parse: bool = 
                 check_edgelist(net.edgelist, config.run.customers)
         except (ValueError, FileRefused) as exc:
             raise ScenarioError(str(exc), source=source, path=EDGELIST) from None
+
+
+def check_input_files(configs: Iterable[Scenario], *, source: str, parse: bool = False) -> None:
+    """Every file a run will read: edge lists (:func:`check_edge_lists`) and the real
+    customers' histories (``market.initial.customers``), before any work starts."""
+    configs = list(configs)
+    check_edge_lists(configs, source=source, parse=parse)
+    seen: set[tuple[str, int]] = set()
+    for config in configs:
+        path = config.market.initial.customers
+        if path is None or (path, config.run.customers) in seen:
+            continue
+        seen.add((path, config.run.customers))
+        from simulator.engine.history import read_histories
+
+        try:
+            read_histories(path, config.run.customers)
+        except (ValueError, FileRefused) as exc:
+            raise ScenarioError(
+                str(exc) if str(exc).startswith(path) else f"{path}: {exc}",
+                source=source,
+                path="market -> initial -> customers",
+            ) from None
 
 
 def check_memory(

@@ -77,7 +77,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     config = resolve(mapping, strategy=args.strategy, overrides=overrides, source=args.scenario)
     if args.out is None:
         check_can_create(Path("results") / safe_slug(config.name) / utc_stamp())
-    preflight.check_edge_lists([config], source=args.scenario)
+    preflight.check_input_files([config], source=args.scenario)
     preflight.check_memory([config], transactions=args.transactions is not None)
 
     from simulator.experiment import finite

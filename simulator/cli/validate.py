@@ -25,7 +25,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     configs = [resolve(mapping, strategy=name, source=args.scenario) for name in names]
     # What a run would only find when it starts: every edge list read in full, and the
     # seeds a default comparison would use.
-    preflight.check_edge_lists(configs, source=args.scenario, parse=True)
+    preflight.check_input_files(configs, source=args.scenario, parse=True)
     preflight.check_seed(configs[0].run.seed, what="run -> seed", source=args.scenario)
     console.say(f"{args.scenario}: valid scenario {configs[-1].name!r} with strategies {names}")
     return 0

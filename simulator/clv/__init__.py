@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from simulator.clv._fitting import ConvergenceError
 from simulator.clv.bgnbd import (
+    bgnbd_conditional_expected_purchases,
     bgnbd_expected_purchases,
     bgnbd_log_likelihood,
     bgnbd_prob_alive,
@@ -42,6 +43,7 @@ from simulator.clv.value import (
 
 __all__ = [
     "ConvergenceError",
+    "bgnbd_conditional_expected_purchases",
     "bgnbd_expected_purchases",
     "bgnbd_log_likelihood",
     "bgnbd_prob_alive",

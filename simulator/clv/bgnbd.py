@@ -26,6 +26,7 @@ from simulator.clv._checks import (
 from simulator.clv._fitting import maximise
 
 __all__ = [
+    "bgnbd_conditional_expected_purchases",
     "bgnbd_expected_purchases",
     "bgnbd_log_likelihood",
     "bgnbd_prob_alive",
@@ -118,7 +119,12 @@ def _bgnbd_ll(
 
 
 def fit_bgnbd(
-    frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *, maxiter: int = 10_000
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    *,
+    maxiter: int = 10_000,
+    weights: ArrayLike | None = None,
 ) -> dict[str, float]:
     """Maximum-likelihood estimates of the BG/NBD parameters r, alpha, a and b.
 
@@ -132,6 +138,9 @@ def fit_bgnbd(
         Per-customer ``x``, ``t_x`` and ``T`` as returned by :func:`rfm_summary`.
     maxiter : int, default 10000
         Iteration limit of each Nelder-Mead run.
+    weights : array_like, optional
+        A non-negative weight per customer (a finite mixture's EM step fits each
+        segment with the customers' posterior membership as weights); 1 by default.
 
     Returns
     -------
@@ -162,7 +171,11 @@ def fit_bgnbd(
         )
     if not np.all(t_obs > 0):
         raise ValueError(f"T(={offending(t_obs, t_obs <= 0)}) must be > 0")
-    rows, weight = np.unique(np.column_stack([x, tx, t_obs]), axis=0, return_counts=True)
+    each = np.ones(x.size) if weights is None else in_range("weights", weights, 0.0).ravel()
+    if each.size != x.size or not each.sum() > 0:
+        raise ValueError(f"weights must be {x.size} non-negative numbers, not all 0")
+    rows, inverse = np.unique(np.column_stack([x, tx, t_obs]), axis=0, return_inverse=True)
+    weight = np.bincount(inverse.ravel(), weights=each, minlength=rows.shape[0])
     ux, utx, uT = rows.T
     w = weight / weight.sum()
 
@@ -172,7 +185,7 @@ def fit_bgnbd(
     # Starting values: r/alpha is the mean purchase rate, which repeat counts over
     # observed time bound from below (dropouts stop buying); a and b start at an
     # average dropout probability of 1/3, and a second start near lifetimes' default.
-    rate = max(x.sum() / t_obs.sum(), 1e-6)
+    rate = max(float(np.dot(each, x) / np.dot(each, t_obs)), 1e-6)
     starts = [(1.0, 1.0 / rate, 1.0, 2.0), (0.5, 0.5 / rate, 0.5, 3.0), (1.0, 1.0, 1.0, 1.0)]
     r, alpha, a, b = maximise(neg_mean_ll, starts, ("r", "alpha", "a", "b"), "BG/NBD", maxiter)
     return {"r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b)}
@@ -268,3 +281,61 @@ def bgnbd_prob_alive(
         + (r + x) * (np.log(alpha + t_obs) - np.log(alpha + tx))
     )
     return scalar_or_array(np.where(repeat, expit(-log_odds_dead), 1.0))
+
+
+def bgnbd_conditional_expected_purchases(
+    t: ArrayLike,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+) -> FloatOrArray:
+    """Expected purchases in ``(T, T + t]`` of a customer with history ``(x, t_x, T)``.
+
+    Fader, Hardie & Lee (2005), equation (10)::
+
+        E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1)
+            * [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
+            / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))
+
+    which is P(alive) times the expected purchases of an active customer whose rate and
+    dropout follow their posteriors. As in :func:`bgnbd_expected_purchases`, ``a``
+    within 1e-6 of 1 is evaluated as the mean of its values at ``1 +/- 1e-6``.
+
+    Parameters
+    ----------
+    t : array_like
+        Length of the forecast period, >= 0, broadcast against the histories.
+    frequency, recency, T : array_like
+        Per-customer ``x``, ``t_x`` and ``T``.
+    r, alpha, a, b : float
+        BG/NBD parameters, > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The conditional expectation, broadcast over ``t`` and the histories.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the
+    easy way: An alternative to the Pareto/NBD model. Marketing Science, 24(2), 275-284.
+    """
+    tt = in_range("t", t, 0.0)
+    x, tx, t_obs = _check_rft(frequency, recency, T)
+    check_positive_params(r=r, alpha=alpha, a=a, b=b)
+    alive = np.asarray(bgnbd_prob_alive(x, tx, t_obs, r, alpha, a, b))
+
+    def active(a_: float) -> NDArray[np.float64]:
+        z = tt / (alpha + t_obs + tt)
+        head = ((alpha + t_obs) / (alpha + t_obs + tt)) ** (r + x) * hyp2f1(
+            r + x, b + x, a_ + b + x - 1.0, z
+        )
+        return (a_ + b + x - 1.0) / (a_ - 1.0) * (1.0 - head)
+
+    eps = 1e-6
+    out = active(a) if abs(a - 1.0) > eps else 0.5 * (active(1.0 - eps) + active(1.0 + eps))
+    return scalar_or_array(np.asarray(alive * out))

@@ -161,11 +161,26 @@ class Initial(Strict):
         description="If > 0, customers enter the market on a uniform day in 1..this and make "
         "their trial purchase at the focal firm that day (a CDNOW-style acquisition cohort).",
     )
+    customers: str | None = Field(
+        None,
+        max_length=4096,
+        description="Parquet file of the firm's real customers' purchase histories, one row "
+        "each (written by `loyalty-sim calibrate`): the run starts from them, each "
+        "customer's state drawn from the posterior their history gives (docs/calibration.md). "
+        "Relative to the scenario's folder.",
+    )
 
     @model_validator(mode="after")
     def _sum(self) -> Initial:
         if self.active + self.lapsed > 1 + SHARE_TOL:
             raise ValueError(f"active(={self.active}) + lapsed(={self.lapsed}) must not exceed 1")
+        if self.customers is not None and (
+            self.active != 1.0 or self.lapsed != 0.0 or self.entry_spread_days != 0
+        ):
+            raise ValueError(
+                "customers from a file are the firm's active customers: set active to 1, "
+                "lapsed to 0 and entry_spread_days to 0"
+            )
         return self
 
 
@@ -250,6 +265,13 @@ class DefectionParams(Strict):
     winback_hazard: float = Field(0.0005, ge=0, le=1, description="Win-back hazard per day [A].")
     winback_offer_weight: float = Field(5.0, ge=0, le=50, description="beta_wb [A].")
     winback_min_satisfaction: Score = Field(3.0, description="No win-back at or below this S.")
+    reactivation_hazard: float = Field(
+        0.0,
+        ge=0,
+        le=0.1,
+        description="Daily hazard that a customer who left the category (BG/NBD dropout) comes "
+        "back, per day [A]; 0: dropout is final, as in BG/NBD. Fitted by `calibrate`.",
+    )
 
 
 class ComplaintParams(Strict):

@@ -14,7 +14,10 @@ from typing import Any
 __all__ = ["PATH_KEYS", "anchor_paths"]
 
 # Keys that hold a file path, as key paths.
-PATH_KEYS: tuple[tuple[str, ...], ...] = (("market", "network", "edgelist"),)
+PATH_KEYS: tuple[tuple[str, ...], ...] = (
+    ("market", "network", "edgelist"),
+    ("market", "initial", "customers"),
+)
 
 
 def _parts(key: str) -> tuple[str, ...]:

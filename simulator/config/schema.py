@@ -167,6 +167,17 @@ class Scenario(Strict):
     )
 
     @model_validator(mode="after")
+    def _history_starts_now(self) -> Scenario:
+        # A run from real customers starts at the end of their histories: a warm-up would
+        # move the forecast's first day away from it.
+        if self.market.initial.customers is not None and self.run.warmup_days != 0:
+            raise ValueError(
+                "a run from market.initial.customers starts where their histories end: "
+                f"set run.warmup_days to 0 (got {self.run.warmup_days})"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _market_shares(self) -> Scenario:
         total = self.firm.market_share + sum(c.market_share for c in self.market.competitors)
         if self.market.competitors and abs(total - 1.0) > SHARE_TOL:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.config.schema import Competitor, Scenario
+from simulator.engine.history import apply_histories
 from simulator.engine.state import ACTIVE, LAPSED, MAX_TENURE_DAYS, NEVER, PROSPECT, Population
 from simulator.engine.streams import Streams
 from simulator.errors import ScenarioError
@@ -47,6 +48,13 @@ def create_population(scenario: Scenario, streams: Streams) -> tuple[Population,
     """
     n = scenario.run.customers
     people = _draw_people(scenario, streams.get("population"), n, entrants=False)
+    history = None
+    if scenario.market.initial.customers is not None:
+        # The firm's real customers: their state comes from their histories.
+        try:
+            history = apply_histories(scenario, people, streams.get("history"))
+        except ValueError as exc:
+            raise ScenarioError(str(exc), path="market -> initial -> customers") from None
     rate = entry_rate(scenario, people)
     horizon = scenario.run.warmup_days + scenario.run.days
     m = int(np.ceil(rate * horizon * RESERVE_FACTOR)) + RESERVE_FLOOR if rate > 0 else 0
@@ -66,6 +74,8 @@ def create_population(scenario: Scenario, streams: Streams) -> tuple[Population,
     # Customers already in the market have a purchase history: their next purchase is a
     # repeat one (BG/NBD dropout applies); entrants make a trial purchase first.
     purchases = np.where(alive, 1, 0).astype(np.int32)
+    if history is not None:
+        alive[:n], purchases[:n] = history
     pop = Population(
         n=total,
         n_firms=j,
