@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from simulator.cli import compare, console, report, run, schema, signals, validate
+from simulator.cli import compare, console, report, run, schema, signals, studio, validate
 from simulator.errors import LoyaltySimError, ScenarioError
 
 # In the order `loyalty-sim --help` lists them.
-COMMANDS = (run, validate, schema, compare, report)
+COMMANDS = (run, validate, schema, compare, report, studio)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,70 @@
+"""Step, play with a speed control, pause, reset with a seed, and fork twins."""
+
+from __future__ import annotations
+
+import time
+
+import solara
+
+from simulator.studio.session import Session
+
+SPEEDS = (1, 2, 5, 10, 20, 50)  # days per second
+
+
+@solara.component
+def Controls(session: Session, tick: solara.Reactive[int], version: int) -> None:
+    """The clock's buttons; ``tick`` is bumped after anything that changes the worlds.
+
+    ``version`` is ``tick``'s value: reacton re-renders a component only when its
+    arguments change, and the session object itself stays the same.
+    """
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(10)
+    seed = solara.use_reactive(session.seed or 1)
+
+    def bump() -> None:
+        tick.set(tick.value + 1)
+
+    def play_loop() -> None:
+        # Runs in a thread while playing; each day is drawn before the next starts.
+        while playing.value:
+            started = time.perf_counter()
+            session.step(1)
+            bump()
+            time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+
+    def step() -> None:
+        session.step(1)
+        bump()
+
+    def reset() -> None:
+        playing.set(False)
+        session.reset(int(seed.value))
+        bump()
+
+    def fork() -> None:
+        session.fork()
+        bump()
+
+    def unfork() -> None:
+        session.unfork()
+        bump()
+
+    solara.Text(f"Day {session.a.day}", classes=["studio-day"], style={"font-size": "20px"})
+    with solara.Row():
+        solara.Button("Step", on_click=step, disabled=playing.value, color="primary")
+        if playing.value:
+            solara.Button("Pause", on_click=lambda: playing.set(False), color="warning")
+        else:
+            solara.Button("Play", on_click=lambda: playing.set(True), color="success")
+    solara.Select("Speed (days per second)", value=speed, values=list(SPEEDS))
+    with solara.Row():
+        solara.InputInt("Seed", value=seed)
+        solara.Button("Reset", on_click=reset)
+    with solara.Row():
+        if session.b is None:
+            solara.Button("Fork twins", on_click=fork, color="secondary")
+        else:
+            solara.Button("Drop twin", on_click=unfork)

@@ -1,0 +1,54 @@
+"""Satisfaction histogram over time, with the three zones of Heskett et al. (1994)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.studio import charts
+from simulator.studio.history import HIST_BINS
+from simulator.studio.views import WINDOW
+from simulator.studio.world import World
+
+# docs/model.md §3.4: S <= 5 defection, 5 to 8.5 indifference, >= 9 affection.
+ZONES = ((5.0, "defection"), (8.5, "indifference"), (10.0, "affection"))
+
+
+def svg(world: World) -> str:
+    """Days across, satisfaction up, shade = share of active customers at that level."""
+    h = world.history
+    hist = np.array(h.hist[-WINDOW:], dtype=float)
+    days = h.days[-WINDOW:]
+    x0, x1 = charts.PAD_L, charts.W - charts.PAD_R
+    y0, y1 = charts.H - charts.PAD_B, charts.PAD_T
+    n = len(days)
+    cw = (x1 - x0) / max(n, 1)
+    ch = (y0 - y1) / HIST_BINS
+    share = hist / np.maximum(hist.sum(axis=1, keepdims=True), 1.0)
+    top = float(share.max()) if share.size else 1.0
+    body = []
+    for i in range(n):
+        for b in np.flatnonzero(share[i] > 0):
+            a = share[i, b] / top
+            body.append(
+                f'<rect x="{x0 + i * cw:.1f}" y="{y0 - (b + 1) * ch:.1f}" width="{cw + 0.3:.1f}" '
+                f'height="{ch:.1f}" fill="#1f4e9c" fill-opacity="{a:.2f}"/>'
+            )
+    lower = 0.0
+    for upper, label in ZONES:
+        y = y0 - upper / 10.0 * (y0 - y1)
+        if upper < 10:
+            body.append(
+                f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" stroke="#d62728" '
+                'stroke-dasharray="4 3"/>'
+            )
+        mid = y0 - (lower + upper) / 20.0 * (y0 - y1)
+        body.append(f'<text x="{x1 - 2}" y="{mid:.1f}" text-anchor="end" fill="#d62728">{label}</text>')
+        lower = upper
+    body.append(charts._axes(days[0] if days else 0, days[-1] if days else 1, 0, 10))
+    mean = h.series["satisfaction_mean"][-1] if days else float("nan")
+    return charts.frame(
+        "Satisfaction of active customers (zones: Heskett et al. 1994)",
+        "".join(body),
+        name="satisfaction",
+        data={"mean": f"{mean:.6g}", "day": days[-1] if days else 0},
+    )
