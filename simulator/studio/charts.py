@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,9 +28,15 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
+def attr(key: str) -> str:
+    """A valid ``data-*`` attribute name for ``key`` (HTML lowercases them anyway):
+    ``"last-B - A"`` becomes ``"last-b-a"``."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
 def frame(title: str, body: str, *, name: str, data: dict[str, object] | None = None) -> str:
     """An SVG of the standard size around ``body``, titled, with data attributes."""
-    attrs = "".join(f' data-{_esc(k)}="{_esc(v)}"' for k, v in (data or {}).items())
+    attrs = "".join(f' data-{attr(k)}="{_esc(v)}"' for k, v in (data or {}).items())
     return (
         f'<svg class="chart" data-chart="{_esc(name)}"{attrs} viewBox="0 0 {W} {H}" '
         f'width="100%" style="max-width:{W * 1.5}px;font:11px sans-serif">'

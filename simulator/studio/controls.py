@@ -39,6 +39,10 @@ def Controls(session: Session, tick: solara.Reactive[int], version: int) -> None
         session.step(1)
         bump()
 
+    def week() -> None:
+        session.step(7)
+        bump()
+
     def reset() -> None:
         playing.set(False)
         session.reset(int(seed.value))
@@ -55,6 +59,7 @@ def Controls(session: Session, tick: solara.Reactive[int], version: int) -> None
     solara.Text(f"Day {session.a.day}", classes=["studio-day"], style={"font-size": "20px"})
     with solara.Row():
         solara.Button("Step", on_click=step, disabled=playing.value, color="primary")
+        solara.Button("+7 days", on_click=week, disabled=playing.value)
         if playing.value:
             solara.Button("Pause", on_click=lambda: playing.set(False), color="warning")
         else:
