@@ -45,6 +45,8 @@ def settings(app: str) -> dict[str, str]:
         "SOLARA_ASSETS_PROXY_CACHE_DIR": str(ASSETS),
         "SOLARA_ASSETS_CDN": NO_CDN,
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+        # Served on loopback: compressing the 3 MB of scripts costs CPU and saves nothing.
+        "SOLARA_SERVER_HTTP_GZIP": "false",
         # Production mode: no "did it render" probe to solara.dev on the page.
         "SOLARA_MODE": "production",
     }

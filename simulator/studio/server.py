@@ -7,10 +7,14 @@ offline settings are the ones it reads. Uvicorn stops on the first Ctrl-C or SIG
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 import time
 import warnings
+from collections.abc import Iterator
+from typing import Any
 
 from simulator.studio import offline
 
@@ -41,6 +45,32 @@ def serve(scenario: str | None, *, host: str = "127.0.0.1", port: int = 8765) ->
     os.environ["SERVER_PORT"] = str(port)
     import uvicorn
 
+    class Server(uvicorn.Server):  # type: ignore[misc]
+        """Uvicorn, re-raising the stopping signal only once its loop has closed.
+
+        Uvicorn re-raises it inside its event loop, where the CLI's handler turns it
+        into a KeyboardInterrupt that the loop's shutdown prints as a traceback.
+        """
+
+        stopped_by: int | None = None
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            self.stopped_by = self.stopped_by or sig
+            super().handle_exit(sig, frame)
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            sigs = (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM))
+            old: dict[int, Any] = {sig: signal.signal(sig, self.handle_exit) for sig in sigs}
+            try:
+                yield
+            finally:
+                for sig, handler in old.items():
+                    signal.signal(sig, handler)
+
     config = uvicorn.Config(
         "solara.server.starlette:app",
         host=host,
@@ -49,7 +79,7 @@ def serve(scenario: str | None, *, host: str = "127.0.0.1", port: int = 8765) ->
         # Websocket pings keep a session alive; a closed tab's kernel is culled by Solara.
         ws_ping_interval=20,
     )
-    server = uvicorn.Server(config)
+    server = Server(config)
     # Served on loopback over http, as a training laptop does: Solara's advice about
     # cookies for pages embedded over https does not apply.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
@@ -62,3 +92,6 @@ def serve(scenario: str | None, *, host: str = "127.0.0.1", port: int = 8765) ->
 
     threading.Thread(target=announce, daemon=True).start()
     server.run()
+    # Now the CLI's own handler makes it exit code 128 + the signal, as every command.
+    if server.stopped_by is not None:
+        signal.raise_signal(server.stopped_by)

@@ -59,6 +59,19 @@ def start(scenario: str | None = None, *, warmup: int = 10) -> Server:
     raise RuntimeError("studio did not start in 90 s")
 
 
+def child_pids(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc; empty elsewhere)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            out.append(int(status.parent.name))
+    return out
+
+
 def stop(server: Server) -> tuple[int, str]:
     """Ctrl-C the server; its exit code and output."""
     server.proc.send_signal(signal.SIGINT)
@@ -71,7 +84,8 @@ def studio() -> Iterator[Server]:
     """One server for the module; each test opens its own browser session."""
     server = start()
     yield server
-    stop(server)
+    if server.proc.poll() is None:
+        stop(server)
 
 
 @pytest.fixture(scope="session")
