@@ -41,6 +41,8 @@ def _cmd_studio(args: argparse.Namespace) -> int:
         try:
             probe.bind(("127.0.0.1", args.port))
         except OSError as exc:
-            raise UsageError(f"--port {args.port} is not free on 127.0.0.1 ({exc.strerror})") from None
+            raise UsageError(
+                f"--port {args.port} is not free on 127.0.0.1 ({exc.strerror})"
+            ) from None
     server.serve(args.scenario, port=args.port)
     return 0

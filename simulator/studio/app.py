@@ -55,9 +55,7 @@ def lesson_html(path: Path) -> str:
                 ("Why", lesson.why),
                 ("Source", lesson.source),
             ]
-            body = "".join(
-                f"<p><b>{k}.</b> {html.escape(v)}</p>" for k, v in rows
-            )
+            body = "".join(f"<p><b>{k}.</b> {html.escape(v)}</p>" for k, v in rows)
             return f'<div class="studio-lesson"><h3>{html.escape(lesson.title)}</h3>{body}</div>'
     return ""
 

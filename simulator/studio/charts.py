@@ -9,9 +9,13 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+# A series: anything numpy reads as a 1-D array of floats.
+Series = ArrayLike
 
 W, H = 420, 200
 PAD_L, PAD_R, PAD_T, PAD_B = 44, 10, 22, 24
@@ -34,7 +38,7 @@ def attr(key: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
-def frame(title: str, body: str, *, name: str, data: dict[str, object] | None = None) -> str:
+def frame(title: str, body: str, *, name: str, data: Mapping[str, object] | None = None) -> str:
     """An SVG of the standard size around ``body``, titled, with data attributes."""
     attrs = "".join(f' data-{attr(k)}="{_esc(v)}"' for k, v in (data or {}).items())
     return (
@@ -66,8 +70,8 @@ def _axes(x0: float, x1: float, y0: float, y1: float) -> str:
 
 def lines(
     title: str,
-    x: Sequence[float],
-    series: dict[str, Sequence[float]],
+    x: Series,
+    series: Mapping[str, Series],
     *,
     name: str,
     y_range: tuple[float, float] | None = None,
@@ -91,14 +95,20 @@ def lines(
     body = [_axes(x0, x1, lo, hi)]
     if zero and lo < 0 < hi:
         y = by
-        body.append(f'<line x1="{PAD_L}" y1="{y:.1f}" x2="{W - PAD_R}" y2="{y:.1f}" stroke="#ccc"/>')
+        body.append(
+            f'<line x1="{PAD_L}" y1="{y:.1f}" x2="{W - PAD_R}" y2="{y:.1f}" stroke="#ccc"/>'
+        )
     data: dict[str, object] = {}
     for i, (label, v) in enumerate(ys.items()):
         colour = COLOURS[i % len(COLOURS)]
         ok = np.isfinite(v)
         if ok.sum() >= 1:
-            pts = " ".join(f"{kx * a + bx:.1f},{ky * b + by:.1f}" for a, b in zip(xs[ok], v[ok]))
-            body.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{pts}"/>')
+            pts = " ".join(
+                f"{kx * a + bx:.1f},{ky * b + by:.1f}" for a, b in zip(xs[ok], v[ok], strict=True)
+            )
+            body.append(
+                f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{pts}"/>'
+            )
             data[f"last-{label}"] = f"{v[ok][-1]:.6g}"
         tx = PAD_L + 8 + 110 * i
         body.append(f'<text x="{tx}" y="{PAD_T + 10}" fill="{colour}">{_esc(label)}</text>')
@@ -106,7 +116,12 @@ def lines(
 
 
 def bars(
-    title: str, labels: Sequence[str], values: Sequence[float], *, name: str, colours=COLOURS
+    title: str,
+    labels: Sequence[str],
+    values: Series,
+    *,
+    name: str,
+    colours: Sequence[str] = COLOURS,
 ) -> str:
     """Horizontal bars, one per label, widest on top as given."""
     v = np.asarray(values, dtype=float)
@@ -120,7 +135,8 @@ def bars(
         x = 100 + (W - 150 - width) / 2
         c = colours[i % len(colours)]
         body.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{row * 0.8:.1f}" fill="{c}"/>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{row * 0.8:.1f}" '
+            f'fill="{c}"/>'
             f'<text x="4" y="{y + row * 0.55:.1f}">{_esc(label)}</text>'
             f'<text x="{W - 4}" y="{y + row * 0.55:.1f}" text-anchor="end">{_fmt(value)}</text>'
         )

@@ -88,7 +88,9 @@ def levers_for(config: Scenario) -> list[Lever]:
     out.append(Lever("firm.programme.points_per_unit", "Earn rate (points/unit)", 0.0, 10, 0.1))
     if prog.rewards:
         out.append(
-            Lever("firm.programme.rewards.0.points", "Reward threshold (points)", 10, 2000, 10, True)
+            Lever(
+                "firm.programme.rewards.0.points", "Reward threshold (points)", 10, 2000, 10, True
+            )
         )
     if prog.expiry.kind == "rolling":
         out.append(Lever("firm.programme.expiry.days", "Points expire after (days)", 30, 1095, 15))

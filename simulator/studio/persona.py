@@ -51,7 +51,9 @@ def choose(model: Any, k: int = len(NAMES)) -> list[Persona]:
     order = rows[np.argsort(pop.satisfaction[rows], kind="stable")]
     # Quantiles 10%, 40%, 70%, 95% of satisfaction: an unhappy, two middling, a fan.
     picks = [int(order[int(q * (order.size - 1))]) for q in (0.1, 0.4, 0.7, 0.95)][:k]
-    return [Persona(NAMES[i], r, satisfaction=float(pop.satisfaction[r])) for i, r in enumerate(picks)]
+    return [
+        Persona(NAMES[i], r, satisfaction=float(pop.satisfaction[r])) for i, r in enumerate(picks)
+    ]
 
 
 def observe(model: Any, persona: Persona) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def serve(scenario: str | None, *, host: str = "127.0.0.1", port: int = 8765) ->
     os.environ["SERVER_PORT"] = str(port)
     import uvicorn
 
-    class Server(uvicorn.Server):  # type: ignore[misc]
+    class Server(uvicorn.Server):
         """Uvicorn, re-raising the stopping signal only once its loop has closed.
 
         Uvicorn re-raises it inside its event loop, where the CLI's handler turns it

@@ -62,4 +62,6 @@ def test_bad_scenario_is_one_line_and_exit_code_2(tmp_path):
 def test_bad_port_is_refused():
     out = _studio("--port", "70000")
     assert out.returncode == 2
-    assert out.stderr.strip().splitlines() == ["loyalty-sim: error: --port(=70000) must be in 1..65535"]
+    assert out.stderr.strip().splitlines() == [
+        "loyalty-sim: error: --port(=70000) must be in 1..65535"
+    ]

@@ -42,7 +42,9 @@ def svg(world: World) -> str:
                 'stroke-dasharray="4 3"/>'
             )
         mid = y0 - (lower + upper) / 20.0 * (y0 - y1)
-        body.append(f'<text x="{x1 - 2}" y="{mid:.1f}" text-anchor="end" fill="#d62728">{label}</text>')
+        body.append(
+            f'<text x="{x1 - 2}" y="{mid:.1f}" text-anchor="end" fill="#d62728">{label}</text>'
+        )
         lower = upper
     body.append(charts._axes(days[0] if days else 0, days[-1] if days else 1, 0, 10))
     mean = h.series["satisfaction_mean"][-1] if days else float("nan")
