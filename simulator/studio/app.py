@@ -90,11 +90,12 @@ def persona_html(world: World) -> str:
 
 
 @solara.component
-def Views(session: Session, shown: str, version: int) -> None:
+def Views(session: Session, shown: str, tick: solara.Reactive[int]) -> None:
     """The main area: twins first when forked, then every view of the shown world.
 
-    ``version`` changes after every day or lever, so the views are redrawn.
+    Reading ``tick`` makes this component (and not the page) redraw after each day.
     """
+    _ = tick.value
     started = time.perf_counter()
     world = session.b if shown == "B" and session.b is not None else session.a
     if session.b is not None:
@@ -127,7 +128,11 @@ def Page() -> None:
     options = solara.use_memo(choices, [])
     titles = list(options)
     lesson = solara.use_reactive(titles[0] if titles else "")
+    # Per day, only the components that read `tick` redraw; `structure` (reset, fork,
+    # a lever) redraws the page around them.
     tick = solara.use_reactive(0)
+    structure = solara.use_reactive(0)
+    _ = structure.value
     shown = solara.use_reactive("A")
     warmup = os.environ.get(WARMUP_ENV)
 
@@ -140,12 +145,12 @@ def Page() -> None:
     solara.Title("loyalty-sim trainer")
     with solara.Sidebar():
         solara.Select("Lesson", value=lesson, values=titles)
-        Controls(session, tick, tick.value)
+        Controls(session, tick, structure)
         if session.b is not None:
             solara.ToggleButtonsSingle(value=shown, values=["A", "B"])
         with solara.Details("Levers", expand=True):
-            LeverPanel(session, tick, tick.value)
-    text = lesson_html(options[lesson.value])
+            LeverPanel(session, tick, structure)
+    text = solara.use_memo(lambda: lesson_html(options[lesson.value]), [lesson.value])
     if text:
         solara.HTML(tag="div", unsafe_innerHTML=text, style="font:13px sans-serif")
-    Views(session, shown.value, tick.value)
+    Views(session, shown.value, tick)

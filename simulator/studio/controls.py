@@ -12,18 +12,24 @@ SPEEDS = (1, 2, 5, 10, 20, 50)  # days per second
 
 
 @solara.component
-def Controls(session: Session, tick: solara.Reactive[int], version: int) -> None:
-    """The clock's buttons; ``tick`` is bumped after anything that changes the worlds.
+def Controls(session: Session, tick: solara.Reactive[int], structure: solara.Reactive[int]) -> None:
+    """The clock's buttons.
 
-    ``version`` is ``tick``'s value: reacton re-renders a component only when its
-    arguments change, and the session object itself stays the same.
+    ``tick`` is bumped after every day; ``structure`` when the worlds are replaced
+    (reset, fork). Only components that read a reactive re-render when it changes, so a
+    day redraws the clock and the views, not the whole page.
     """
+    _ = tick.value
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(10)
     seed = solara.use_reactive(session.seed or 1)
 
     def bump() -> None:
         tick.set(tick.value + 1)
+
+    def rebuilt() -> None:
+        structure.set(structure.value + 1)
+        bump()
 
     def play_loop() -> None:
         # Runs in a thread while playing; each day is drawn before the next starts.
@@ -46,15 +52,15 @@ def Controls(session: Session, tick: solara.Reactive[int], version: int) -> None
     def reset() -> None:
         playing.set(False)
         session.reset(int(seed.value))
-        bump()
+        rebuilt()
 
     def fork() -> None:
         session.fork()
-        bump()
+        rebuilt()
 
     def unfork() -> None:
         session.unfork()
-        bump()
+        rebuilt()
 
     solara.Text(f"Day {session.a.day}", classes=["studio-day"], style={"font-size": "20px"})
     with solara.Row():

@@ -9,11 +9,15 @@ from simulator.studio.session import Session
 
 
 @solara.component
-def LeverPanel(session: Session, tick: solara.Reactive[int], version: int) -> None:
+def LeverPanel(
+    session: Session, tick: solara.Reactive[int], structure: solara.Reactive[int]
+) -> None:
     """Every lever the scenario offers; changes go through ``apply_changes``.
 
-    ``version`` is ``tick``'s value, so the panel re-renders when the worlds change.
+    The panel reads ``structure`` (bumped by levers, reset and fork), not ``tick``:
+    re-rendering twenty sliders every day of Play would cost more than the day itself.
     """
+    _ = structure.value
     world = session.target
     config = world.model.config
     if session.b is not None:
@@ -24,6 +28,7 @@ def LeverPanel(session: Session, tick: solara.Reactive[int], version: int) -> No
     def setter(lever: levers.Lever):
         def on_value(value: float) -> None:
             session.apply(lever.change(value))
+            structure.set(structure.value + 1)
             tick.set(tick.value + 1)
 
         return on_value
@@ -57,6 +62,7 @@ def LeverPanel(session: Session, tick: solara.Reactive[int], version: int) -> No
 
         def toggle(on: bool, name: str = name) -> None:
             session.apply({f"modules.{name}": bool(on)})
+            structure.set(structure.value + 1)
             tick.set(tick.value + 1)
 
         solara.Switch(
