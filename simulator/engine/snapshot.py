@@ -66,6 +66,9 @@ def take(model: Snapshotable) -> dict[str, Any]:
         "time": model.time,
         "steps": model.steps,
         "day": ctx.day,
+        # Where the reported window starts: scheduled changes, offers and every output
+        # day count from it, so a fork made after the warm-up must keep it.
+        "report_start": ctx.report_start,
         "entry_cursor": ctx.entry_cursor,
         "recent_exits": list(ctx.recent_exits),
         "rng": copy.deepcopy(model.rng.bit_generator.state),
@@ -120,6 +123,7 @@ def restore[M: Snapshotable](
     model._assemble(config, Streams(model.seed), pop, logged["transactions"] is not None)
     ctx = model.ctx
     ctx.day = data["day"]
+    ctx.report_start = data.get("report_start", 0)
     for firm, values in zip(model.firms, data["firms"], strict=True):
         for k, v in values.items():
             setattr(firm, k, v)
