@@ -17,6 +17,7 @@ import solara
 from simulator.studio import lessons
 from simulator.studio.controls import Controls
 from simulator.studio.lever_panel import LeverPanel
+from simulator.studio.offer_panel import OfferPanel
 from simulator.studio.server import SCENARIO_ENV, WARMUP_ENV
 from simulator.studio.session import Session
 from simulator.studio.views import (
@@ -150,6 +151,8 @@ def Page() -> None:
             solara.ToggleButtonsSingle(value=shown, values=["A", "B"])
         with solara.Details("Levers", expand=True):
             LeverPanel(session, tick, structure)
+        with solara.Details("Competitor offer", expand=False):
+            OfferPanel(session, tick, structure)
     text = solara.use_memo(lambda: lesson_html(options[lesson.value]), [lesson.value])
     if text:
         solara.HTML(tag="div", unsafe_innerHTML=text, style="font:13px sans-serif")

@@ -35,27 +35,28 @@ def LeverPanel(
 
     for lever in levers.levers_for(config):
         value = lever.value(config)
-        # A class per lever, so that tests (and a trainer's notes) can point at it.
+        # A class per lever, so that tests (and a trainer's notes) can point at it. The
+        # value is in the label: thumb labels shown always overlap the slider above.
         with solara.Column(classes=[f"lever-{lever.path.replace('.', '-')}"], gap="0px"):
             if lever.integer:
                 solara.SliderInt(
-                    lever.label,
+                    f"{lever.label}: {value:g}",
                     value=int(value),
                     min=int(lever.lo),
                     max=int(lever.hi),
                     step=int(lever.step),
                     on_value=setter(lever),
-                    thumb_label="always",
+                    thumb_label=True,
                 )
             else:
                 solara.SliderFloat(
-                    lever.label,
+                    f"{lever.label}: {value:g}",
                     value=value,
                     min=lever.lo,
                     max=lever.hi,
                     step=lever.step,
                     on_value=setter(lever),
-                    thumb_label="always",
+                    thumb_label=True,
                 )
     solara.Text("Modules")
     for name in levers.MODULES:

@@ -100,3 +100,21 @@ def test_every_lesson_has_a_scenario_and_text():
     for lesson in found:
         assert lesson.scenario.is_file(), lesson.scenario
         assert lesson.do and lesson.watch and lesson.why and lesson.source
+
+
+def test_a_competitor_offer_launched_mid_run_starts_tomorrow_and_survives_a_fork(world):
+    from simulator.studio.offers import launch
+
+    a = world.fork("A")
+    b = world.fork("B")
+    change = launch(b.model.config, competitor="BeanCo", depth=0.4, reach=0.8, days=20, today=b.day)
+    b.apply(change)
+    twin = b.fork("C")
+    a.step(10)
+    b.step(10)
+    twin.step(10)
+    started = [label for _, label in b.model.events_log if "trainer_offer_1 starts" in label]
+    assert started, b.model.events_log
+    # Customers it reaches buy from BeanCo instead: our revenue falls.
+    assert sum(b.history.series["revenue"][-10:]) < sum(a.history.series["revenue"][-10:])
+    np.testing.assert_equal(b.history.series, twin.history.series)
