@@ -51,7 +51,7 @@ def main() -> int:
             slider.click(position={"x": box["width"] * 0.4, "y": box["height"] / 2})
             expect(page.locator(".studio-twin-changes")).to_contain_text("firm.quality")
             weeks(page, 8)
-            page.screenshot(path=str(OUT), full_page=False)
+            page.screenshot(path=str(OUT), full_page=True)
             browser.close()
     finally:
         stop(server)

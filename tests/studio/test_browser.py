@@ -112,15 +112,17 @@ def test_twins_are_identical_until_a_lever_changes(page: Page, studio: Server, t
     assert traffic.errors == []
 
 
-def test_each_lesson_opens(page: Page, studio: Server, traffic):
+def test_a_lesson_opens_from_the_menu(page: Page, studio: Server, traffic):
     from simulator.studio.lessons import lessons
 
+    # Every lesson is built and stepped in test_world.py; here the menu switches to one.
+    last = lessons()[-1]
     open_page(page, studio)
-    for lesson in lessons()[1:]:
-        page.locator(".v-select").first.click()
-        page.get_by_role("option", name=lesson.title).click()
-        expect(page.locator(".studio-lesson h3")).to_have_text(lesson.title, timeout=60_000)
-        expect(page.locator(".studio-day")).to_have_text("Day 0", timeout=60_000)
+    page.locator(".v-select").first.click()
+    page.get_by_role("option", name=last.title).click()
+    expect(page.locator(".studio-lesson h3")).to_have_text(last.title, timeout=60_000)
+    expect(page.locator(".studio-day")).to_have_text("Day 0", timeout=60_000)
+    step(page, 1)
     shot(page, "last-lesson")
     assert traffic.errors == [] and traffic.outside == []
 

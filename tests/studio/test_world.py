@@ -94,12 +94,14 @@ def test_views_draw_every_chart_with_its_data(world):
     assert 'data-last-b-a="0"' in both
 
 
-def test_every_lesson_has_a_scenario_and_text():
+def test_every_lesson_opens_and_runs_a_day():
     found = lessons()
     assert len(found) == 6
     for lesson in found:
-        assert lesson.scenario.is_file(), lesson.scenario
         assert lesson.do and lesson.watch and lesson.why and lesson.source
+        session = Session(lesson.scenario, warmup_days=2)
+        session.step(1)
+        assert session.a.day == 1 and len(draw(session.a)) == 9
 
 
 def test_a_competitor_offer_launched_mid_run_starts_tomorrow_and_survives_a_fork(world):
