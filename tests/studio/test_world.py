@@ -120,3 +120,17 @@ def test_a_competitor_offer_launched_mid_run_starts_tomorrow_and_survives_a_fork
     # Customers it reaches buy from BeanCo instead: our revenue falls.
     assert sum(b.history.series["revenue"][-10:]) < sum(a.history.series["revenue"][-10:])
     np.testing.assert_equal(b.history.series, twin.history.series)
+
+
+def test_reset_with_a_seed_reproduces_and_another_seed_differs():
+    session = Session(TEACHING / "1_satisfied_defect.yaml", warmup_days=2)
+    session.step(3)
+    first = list(session.a.history.series["nps"])
+    session.fork()
+    session.reset(session.seed)
+    assert session.b is None and session.a.day == 0
+    session.step(3)
+    assert session.a.history.series["nps"] == first
+    session.reset(7)
+    session.step(3)
+    assert session.seed == 7 and session.a.history.series["nps"] != first
