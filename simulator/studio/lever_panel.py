@@ -35,29 +35,22 @@ def LeverPanel(
 
     for lever in levers.levers_for(config):
         value = lever.value(config)
-        # A class per lever, so that tests (and a trainer's notes) can point at it. The
-        # value is in the label: thumb labels shown always overlap the slider above.
-        with solara.Column(classes=[f"lever-{lever.path.replace('.', '-')}"], gap="0px"):
-            if lever.integer:
-                solara.SliderInt(
-                    f"{lever.label}: {value:g}",
-                    value=int(value),
-                    min=int(lever.lo),
-                    max=int(lever.hi),
-                    step=int(lever.step),
-                    on_value=setter(lever),
-                    thumb_label=True,
-                )
-            else:
-                solara.SliderFloat(
-                    f"{lever.label}: {value:g}",
-                    value=value,
-                    min=lever.lo,
-                    max=lever.hi,
-                    step=lever.step,
-                    on_value=setter(lever),
-                    thumb_label=True,
-                )
+        # Plain vuetify sliders and switches, not Solara's slider components: reacton
+        # walks the whole page every day of Play, and each Solara slider is several
+        # elements (twenty of them doubled the frame time). A class per lever lets tests
+        # (and a trainer's notes) point at it; the value is in the label, as thumb labels
+        # shown always overlap the slider above.
+        solara.v.Slider(
+            label=f"{lever.label}: {value:g}",
+            v_model=value,
+            min=lever.lo,
+            max=lever.hi,
+            step=lever.step,
+            thumb_label=True,
+            hide_details=True,
+            on_v_model=setter(lever),
+            class_=f"lever-{lever.path.replace('.', '-')}",
+        )
     solara.Text("Modules")
     for name in levers.MODULES:
 
@@ -66,9 +59,11 @@ def LeverPanel(
             structure.set(structure.value + 1)
             tick.set(tick.value + 1)
 
-        solara.Switch(
+        solara.v.Switch(
             label=name.replace("_", " "),
-            value=bool(getattr(config.modules, name)),
-            on_value=toggle,
-            classes=[f"module-{name}"],
+            v_model=bool(getattr(config.modules, name)),
+            on_v_model=toggle,
+            hide_details=True,
+            dense=True,
+            class_=f"module-{name}",
         )

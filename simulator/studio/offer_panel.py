@@ -41,7 +41,19 @@ def OfferPanel(
         tick.set(tick.value + 1)
 
     solara.Select("Competitor", value=competitor, values=names)
-    solara.SliderFloat(f"Depth (share off): {depth.value:.2f}", value=depth, min=0.05, max=0.6)
-    solara.SliderFloat(f"Reach (share of market): {reach.value:.2f}", value=reach, min=0.05, max=1)
-    solara.SliderInt(f"Duration (days): {days.value}", value=days, min=7, max=180, step=7)
+    # Plain vuetify sliders: fewer elements for reacton to walk each day (lever_panel.py).
+    for label, var, lo, hi, step in (
+        (f"Depth (share off): {depth.value:.2f}", depth, 0.05, 0.6, 0.01),
+        (f"Reach (share of market): {reach.value:.2f}", reach, 0.05, 1.0, 0.05),
+        (f"Duration (days): {days.value}", days, 7, 182, 7),
+    ):
+        solara.v.Slider(
+            label=label,
+            v_model=var.value,
+            min=lo,
+            max=hi,
+            step=step,
+            hide_details=True,
+            on_v_model=var.set,
+        )
     solara.Button("Launch offer", on_click=go, color="error", classes=["studio-launch-offer"])
