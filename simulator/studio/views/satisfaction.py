@@ -9,6 +9,9 @@ from simulator.studio.history import HIST_BINS
 from simulator.studio.views import WINDOW
 from simulator.studio.world import World
 
+# At most this many columns: longer windows are averaged into wider columns, so the
+# drawing (and what is sent to the browser) stays the same size as days pass.
+COLUMNS = 120
 # docs/model.md §3.4: S <= 5 defection, 5 to 8.5 indifference, >= 9 affection.
 ZONES = ((5.0, "defection"), (8.5, "indifference"), (10.0, "affection"))
 
@@ -20,19 +23,23 @@ def svg(world: World) -> str:
     days = h.days[-WINDOW:]
     x0, x1 = charts.PAD_L, charts.W - charts.PAD_R
     y0, y1 = charts.H - charts.PAD_B, charts.PAD_T
-    n = len(days)
+    share = hist / np.maximum(hist.sum(axis=1, keepdims=True), 1.0)
+    if len(share) > COLUMNS:
+        groups = np.array_split(np.arange(len(share)), COLUMNS)
+        share = np.array([share[g].mean(axis=0) for g in groups])
+    n = len(share)
     cw = (x1 - x0) / max(n, 1)
     ch = (y0 - y1) / HIST_BINS
-    share = hist / np.maximum(hist.sum(axis=1, keepdims=True), 1.0)
     top = float(share.max()) if share.size else 1.0
-    body = []
-    for i in range(n):
-        for b in np.flatnonzero(share[i] > 0):
-            a = share[i, b] / top
-            body.append(
-                f'<rect x="{x0 + i * cw:.1f}" y="{y0 - (b + 1) * ch:.1f}" width="{cw + 0.3:.1f}" '
-                f'height="{ch:.1f}" fill="#1f4e9c" fill-opacity="{a:.2f}"/>'
-            )
+    # Python floats, not numpy scalars: formatting 2,400 cells is then ten times faster.
+    alpha = (share / (top or 1.0)).tolist()
+    body = [
+        f'<rect x="{x0 + i * cw:.1f}" y="{y0 - (b + 1) * ch:.1f}" width="{cw + 0.3:.1f}" '
+        f'height="{ch:.1f}" fill="#1f4e9c" fill-opacity="{a:.2f}"/>'
+        for i, column in enumerate(alpha)
+        for b, a in enumerate(column)
+        if a > 0
+    ]
     lower = 0.0
     for upper, label in ZONES:
         y = y0 - upper / 10.0 * (y0 - y1)
