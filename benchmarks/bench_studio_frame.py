@@ -5,7 +5,7 @@ the whole page (Solara/reacton builds the new component tree and sends the widge
 changes). The page is rendered in-process with ``solara.render``, so the figure covers
 everything but the browser painting the SVGs it receives.
 
-    python benchmarks/bench_studio_frame.py [--customers 20000] [--days 60] [--twins]
+    python benchmarks/bench_studio_frame.py [--customers 20000] [--days 60] [--skip 5] [--twins]
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def main() -> int:
     """Print the median step, draw and frame times."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--customers", type=int, default=20_000, help="run.customers")
-    ap.add_argument("--days", type=int, default=60, help="days timed (after 5 untimed)")
+    ap.add_argument("--days", type=int, default=60, help="days timed")
+    ap.add_argument("--skip", type=int, default=5, help="days stepped first, untimed")
     ap.add_argument("--warmup", type=int, default=30, help="warm-up days before day 0")
     ap.add_argument("--twins", action="store_true", help="fork twins first (two worlds)")
     args = ap.parse_args()
@@ -53,7 +54,9 @@ def main() -> int:
 
         if args.twins:
             click("Fork twins")
-        for _ in range(5):
+        for _ in range(args.skip // 7):
+            click("+7 days")
+        for _ in range(args.skip % 7):
             click("Step")
         frames = [click("Step") for _ in range(args.days)]
         text_now = rc.find(v.Html, class_="studio-frame-time").widget.children[0]

@@ -9,6 +9,9 @@ import solara
 from simulator.studio.session import Session
 
 SPEEDS = (1, 2, 5, 10, 20, 50)  # days per second
+# Draw after every n days of Play (Mesa's render interval): a redraw of the page costs
+# more than a day of the model, so fast play draws less often.
+DRAW_EVERY = (1, 2, 5, 10)
 
 
 @solara.component
@@ -22,6 +25,7 @@ def Controls(session: Session, tick: solara.Reactive[int], structure: solara.Rea
     _ = tick.value
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(10)
+    every = solara.use_reactive(1)
     seed = solara.use_reactive(session.seed or 1)
 
     def bump() -> None:
@@ -32,12 +36,14 @@ def Controls(session: Session, tick: solara.Reactive[int], structure: solara.Rea
         bump()
 
     def play_loop() -> None:
-        # Runs in a thread while playing; each day is drawn before the next starts.
+        # Runs in a thread while playing; each batch of days is drawn before the next.
         while playing.value:
             started = time.perf_counter()
-            session.step(1)
+            days = int(every.value)
+            session.step(days)
             bump()
-            time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+            pause = days / speed.value - (time.perf_counter() - started)
+            time.sleep(max(0.0, pause))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
@@ -70,7 +76,9 @@ def Controls(session: Session, tick: solara.Reactive[int], structure: solara.Rea
             solara.Button("Pause", on_click=lambda: playing.set(False), color="warning")
         else:
             solara.Button("Play", on_click=lambda: playing.set(True), color="success")
-    solara.Select("Speed (days per second)", value=speed, values=list(SPEEDS))
+    with solara.Row():
+        solara.Select("Days per second", value=speed, values=list(SPEEDS))
+        solara.Select("Draw every (days)", value=every, values=list(DRAW_EVERY))
     with solara.Row():
         solara.InputInt("Seed", value=seed)
         solara.Button("Reset", on_click=reset)
