@@ -45,7 +45,7 @@ def main() -> int:
             expect(page.locator(".studio-lesson h3")).to_have_text(LESSON, timeout=60_000)
             weeks(page, 4)
             page.get_by_role("button", name="Fork twins").click()
-            expect(page.get_by_text("Levers act on twin B")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Levers act on twin B").first).to_be_visible(timeout=30_000)
             slider = page.locator(".lever-firm-quality .v-slider").first
             box = slider.bounding_box()
             slider.click(position={"x": box["width"] * 0.4, "y": box["height"] / 2})

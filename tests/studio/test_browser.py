@@ -99,7 +99,8 @@ def test_twins_are_identical_until_a_lever_changes(page: Page, studio: Server, t
     open_page(page, studio)
     step(page, 2)
     page.get_by_role("button", name="Fork twins").click()
-    expect(page.get_by_text("Levers act on twin B")).to_be_visible(timeout=20_000)
+    # .first: while vuetify fades the re-rendered alert in, the old one is still there.
+    expect(page.get_by_text("Levers act on twin B").first).to_be_visible(timeout=20_000)
     step(page, 4)
     for metric in ("nps", "customers_active", "satisfaction_mean"):
         assert chart(page, f"diff-{metric}", "last-b-a") == 0.0, metric
@@ -109,6 +110,10 @@ def test_twins_are_identical_until_a_lever_changes(page: Page, studio: Server, t
     shot(page, "twins")
     assert chart(page, "diff-nps", "last-b-a") < 0
     assert chart(page, "diff-satisfaction_mean", "last-b-a") < 0
+    # A competitor's offer launched in twin B goes through apply_changes too.
+    page.get_by_text("Competitor offer").first.click()
+    page.locator(".studio-launch-offer").click()
+    expect(page.locator(".studio-twin-changes")).to_contain_text("market.competitors.BeanCo.offers")
     assert traffic.errors == []
 
 
