@@ -21,13 +21,14 @@ from simulator.cli import (
     run,
     schema,
     signals,
+    studio,
     sweep,
     validate,
 )
 from simulator.errors import LoyaltySimError, ScenarioError
 
 # In the order `loyalty-sim --help` lists them.
-COMMANDS = (run, validate, schema, compare, report, sweep, calibrate, holdout)
+COMMANDS = (run, validate, schema, compare, report, sweep, calibrate, holdout, studio)
 
 
 class _Parser(argparse.ArgumentParser):

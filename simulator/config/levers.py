@@ -35,7 +35,7 @@ FIXED: tuple[tuple[str, str], ...] = (
     ("market.competitors.*.market_share", "calibrates the choice constants once"),
     ("market.competitors.*.awareness", "is drawn into each customer at the start"),
     ("market.competitors.*.reputation", "sets expectations at the start"),
-    ("market.competitors.*.offers*", "schedules offers at the start"),
+    ("market.competitors.*.offers*", "is an offer already scheduled (add a new offer instead)"),
     ("firm.name", "identifies the firm"),
     ("firm.market_share", "calibrates the choice constants once"),
     ("firm.reputation", "sets expectations at the start"),
@@ -46,11 +46,18 @@ FIXED: tuple[tuple[str, str], ...] = (
     ("firm.programme.campaigns.*.name", "identifies a campaign (add campaigns, do not rename)"),
 )
 # Fixed only for entries that exist already: new entries may be added mid-run.
-RENAME_ONLY = ("firm.programme.tiers.levels.*.name", "firm.programme.campaigns.*.name")
+RENAME_ONLY = (
+    "firm.programme.tiers.levels.*.name",
+    "firm.programme.campaigns.*.name",
+    "market.competitors.*.offers.*",  # a competitor's offer launched mid-run
+)
+# Lists that may grow mid-run: an empty one that gains entries is not a change of it.
+GROWABLE = ("market.competitors.*.offers",)
 
 LIVE_SUMMARY = (
     "firm.* (but name, market_share, reputation), firm.programme (introduced or changed), "
-    "market.competitors.<name>.{price, quality, reward_rate, reaction}, "
+    "market.competitors.<name>.{price, quality, reward_rate, reaction}, new competitors' "
+    "offers, "
     "market.competitive_intensity, the behavioural constants under market.choice, "
     "satisfaction, defection, complaints, word_of_mouth and acquisition, segments' "
     "quality_weight, reward_sensitivity, status_sensitivity and talkativeness, and modules.*"
@@ -98,7 +105,13 @@ def changed_paths(
         if old == new or (set_only and new is _MISSING):
             continue
         if old is _MISSING and any(fnmatch.fnmatchcase(pattern_of(k), r) for r in RENAME_ONLY):
-            continue  # a new tier or campaign
+            continue  # a new tier, campaign or competitor's offer
+        if (
+            old == []
+            and new is _MISSING
+            and any(fnmatch.fnmatchcase(pattern_of(k), g) for g in GROWABLE)
+        ):
+            continue  # an empty list of offers that gained its first
         out.append(k)
     return out
 

@@ -88,6 +88,7 @@ def reconfigure(ctx: DayContext, old: Scenario, new: Scenario) -> None:
     if weights != [s.quality_weight for s in old.market.segments]:
         ctx.pop.quality_weight[:] = np.array(weights, dtype=np.float32)[ctx.pop.segment]
     _programme(ctx, old, new)
+    ctx.offers.extend()
     if ctx.network is None and (new.modules.word_of_mouth or new.modules.acquisition):
         ctx.network = build_social_network(new, ctx.pop.n, ctx.streams)
 

@@ -66,6 +66,8 @@ def take(model: Snapshotable) -> dict[str, Any]:
         "time": model.time,
         "steps": model.steps,
         "day": ctx.day,
+        # Where the reported window starts: scheduled changes, offers and every output
+        # day count from it, so a fork made after the warm-up must keep it.
         "report_start": ctx.report_start,
         "entry_cursor": ctx.entry_cursor,
         "recent_exits": list(ctx.recent_exits),

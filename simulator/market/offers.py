@@ -28,6 +28,7 @@ class OfferState:
 
     spec: Offer
     firm: int
+    index: int = 0  # position in its competitor's list of offers (stable: offers are only added)
     reached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     running: bool = False
 
@@ -46,16 +47,36 @@ class MarketOffers:
         if not ctx.config.modules.competition:
             return
         for k, comp in enumerate(ctx.config.market.competitors, start=1):
-            for spec in comp.offers:
-                self.offers.append(OfferState(spec, k))
+            for j, spec in enumerate(comp.offers):
+                self.offers.append(OfferState(spec, k, j))
 
     def schedule(self) -> None:
         """Put every offer's start and end on the calendar."""
-        cal = self.ctx.calendar
-        r = self.ctx.report_start  # offer days are days of the reported window (§10)
-        for i, st in enumerate(self.offers):
-            cal.at(r + max(st.spec.start, 1) - 0.5, "offer.start", i)
-            cal.at(r + st.spec.end + 0.5, "offer.end", i)
+        for i in range(len(self.offers)):
+            self._book(i)
+
+    def _book(self, i: int) -> None:
+        """Offer ``i``'s start and end, in days of the reported window (§10), never before
+        the next day to be simulated (an offer launched mid-run starts then)."""
+        st = self.offers[i]
+        r = self.ctx.report_start
+        start = max(r + max(st.spec.start, 1), self.ctx.day) - 0.5
+        end = max(r + st.spec.end + 0.5, start + 1.0)
+        self.ctx.calendar.at(start, "offer.start", i)
+        self.ctx.calendar.at(end, "offer.end", i)
+
+    def extend(self) -> None:
+        """Book the offers added to the live scenario since the start (a competitor's
+        offers can only be added mid-run: docs/model.md §5.3)."""
+        ctx = self.ctx
+        if not ctx.config.modules.competition:
+            return
+        known = {(st.firm, st.index) for st in self.offers}
+        for k, comp in enumerate(ctx.config.market.competitors, start=1):
+            for j, spec in enumerate(comp.offers):
+                if (k, j) not in known:
+                    self.offers.append(OfferState(spec, k, j))
+                    self._book(len(self.offers) - 1)
 
     def handle(self, action: str, index: int) -> None:
         """Run ``offer.start`` or ``offer.end`` for offer ``index``."""
@@ -155,12 +176,28 @@ class MarketOffers:
     def snapshot(self) -> dict[str, Any]:
         """Who each offer reached, which run, and the reaction history (plain data)."""
         return {
-            "offers": [{"reached": st.reached.copy(), "running": st.running} for st in self.offers],
+            "offers": [
+                {
+                    "firm": st.firm,
+                    "index": st.index,
+                    "reached": st.reached.copy(),
+                    "running": st.running,
+                }
+                for st in self.offers
+            ],
             "history": list(self.history),
         }
 
     def restore(self, data: dict[str, Any]) -> None:
         """The inverse of :meth:`snapshot`, on offers built from the same scenario."""
+        if data["offers"] and "firm" in data["offers"][0]:
+            # In the snapshot's order (offers added mid-run come last): the calendar's
+            # pending offer actions refer to offers by that position.
+            comps = self.ctx.config.market.competitors
+            self.offers = [
+                OfferState(comps[it["firm"] - 1].offers[it["index"]], it["firm"], it["index"])
+                for it in data["offers"]
+            ]
         for st, item in zip(self.offers, data["offers"], strict=True):
             st.reached = np.array(item["reached"], copy=True)
             st.running = bool(item["running"])

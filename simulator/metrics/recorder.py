@@ -50,6 +50,20 @@ class MetricsRecorder:
             else:
                 self.add(day, metric, v, tier=label)
 
+    def latest(self) -> dict[str, float]:
+        """The totals (no segment or tier) of the last day recorded, by metric: what a
+        live view draws each day without building the whole table."""
+        out: dict[str, float] = {}
+        if not self._day:
+            return out
+        last = self._day[-1]
+        i = len(self._day) - 1
+        while i >= 0 and self._day[i] == last:
+            if not self._segment[i] and not self._tier[i]:
+                out.setdefault(self._metric[i], self._value[i])
+            i -= 1
+        return out
+
     def frame(self) -> pd.DataFrame:
         """The tidy table, sorted by day then insertion order."""
         return pd.DataFrame(
