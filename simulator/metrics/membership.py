@@ -91,6 +91,8 @@ MEMBERSHIP = (
         direction=-1,
         kind=BOTH,
         flow=True,
+        headline=16,
+        headline_label="- Surveys and policing",
         compared=14,
     ),
     Metric("survey_cost", "survey cost", fmt=MONEY, unit="currency", direction=-1),
