@@ -103,7 +103,7 @@ def test_sweep_report_of_a_folder_that_is_not_a_sweep(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "points"),
-    [("coffee_morris_pilot", 36), ("coffee_morris", 180), ("coffee_sensitivity", 2560)],
+    [("coffee_morris_pilot", 36), ("coffee_morris", 180), ("coffee_sensitivity", 192)],
 )
 def test_shipped_experiments_validate_with_the_sizes_their_readme_gives(name, points):
     from simulator.sweep.design import build_design
