@@ -104,7 +104,12 @@ def _component_ll(rfm: pd.DataFrame, seg: Segment) -> NDArray[np.float64]:
 
 def _fit(rfm: pd.DataFrame, weights: NDArray[np.float64] | None) -> dict[str, float]:
     x, tx, t = (rfm[c].to_numpy() for c in ("frequency", "recency", "T"))
-    return fit_bgnbd(x, tx, t, weights=weights)
+    # A customer whose first purchase is on the calibration end day (T = 0: common in a
+    # log whose customers keep arriving) has likelihood 1 under every parameter: no
+    # information, and fit_bgnbd asks for T > 0.
+    seen = t > 0
+    w = None if weights is None else weights[seen]
+    return fit_bgnbd(x[seen], tx[seen], t[seen], weights=w)
 
 
 def _m_step(

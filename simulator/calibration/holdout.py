@@ -5,7 +5,10 @@ transactions, the histogram of hold-out transactions per customer, and the mean
 hold-out transactions conditional on the calibration-period frequency. The simulator's
 figures are the mean and the 90% band over replications; BG/NBD's are its conditional
 expectations (equation 10), summed over customers (over segments with their posterior
-membership when K > 1).
+membership when K > 1). The three compare the calibration period's customers only, as
+Fader, Hardie & Lee do; customers whose first purchase falls in the hold-out (new
+customers, ``market.entry.mode: new_customers``) are compared on their own: how many
+came, and their transactions.
 
 References
 ----------
@@ -23,11 +26,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from simulator.calibration.fit import BaseFit
-from simulator.calibration.moments import FREQ_BINS, repeat_counts
+from simulator.calibration.moments import FREQ_BINS, occasions, repeat_counts
 from simulator.calibration.simulate import Purchases
 from simulator.clv import bgnbd_conditional_expected_purchases
 
-__all__ = ["Holdout", "compare_holdout"]
+__all__ = ["Holdout", "compare_holdout", "compare_new_customers"]
 
 BAND = (5.0, 95.0)  # the 90% band over replications
 
@@ -78,6 +81,47 @@ def _rel(value: float, actual: float) -> float | None:
     return None if actual == 0 else (value - actual) / actual
 
 
+def _versus(actual: float, simulated: NDArray[np.float64]) -> dict[str, Any]:
+    """An actual total beside the replications' mean and 90% band, and the errors."""
+    mean = float(simulated.mean())
+    lo, hi = (float(v) for v in np.percentile(simulated, BAND))
+    return {
+        "actual": actual,
+        "simulated_mean": mean,
+        "simulated_p05": lo,
+        "simulated_p95": hi,
+        "error_simulated": _rel(mean, actual),
+        "error_simulated_p05": _rel(lo, actual),
+        "error_simulated_p95": _rel(hi, actual),
+    }
+
+
+def _newcomers(p: Purchases) -> tuple[float, float]:
+    """New customers (distinct ids) and their transactions (customer-days)."""
+    c, _ = occasions(p.customer, p.day)
+    return float(np.unique(c).size), float(c.size)
+
+
+def compare_new_customers(
+    actual: Purchases, simulated: list[Purchases], days: int
+) -> dict[str, Any] | None:
+    """The hold-out's new customers and their transactions, actual against simulated.
+
+    ``actual`` and each of ``simulated`` hold the purchases of customers who were not
+    customers by the calibration end (each one's first is its trial purchase). ``None``
+    when neither the log nor the simulation has any.
+    """
+    act = _newcomers(actual)
+    sims = np.array([_newcomers(p) for p in simulated], dtype=float).reshape(-1, 2)
+    if act[0] == 0 and not sims[:, 0].any():
+        return None
+    return {
+        "holdout_days": int(days),
+        "customers": _versus(act[0], sims[:, 0]),
+        "transactions": _versus(act[1], sims[:, 1]),
+    }
+
+
 def compare_holdout(
     fit: BaseFit,
     actual: Purchases,
@@ -85,6 +129,7 @@ def compare_holdout(
     days: int,
     *,
     first_week: int,
+    new_customers: dict[str, Any] | None = None,
 ) -> Holdout:
     """Compare the simulated hold-out with the actual one and with BG/NBD.
 
@@ -102,6 +147,8 @@ def compare_holdout(
     first_week
         Number of the hold-out's first week, counted from the log's start (40 for
         CDNOW's weeks 40-78).
+    new_customers
+        :func:`compare_new_customers`'s answer, put in the totals when there is one.
     """
     n = fit.membership.shape[0]
     weeks = int(np.ceil(days / 7))
@@ -161,23 +208,18 @@ def compare_holdout(
             ],
         }
     )
-    totals_sim = sim_counts.sum(axis=1)
     act = float(act_counts.sum())
-    sim_mean = float(totals_sim.mean())
-    lo, hi = (float(v) for v in np.percentile(totals_sim, BAND))
+    both = _versus(act, sim_counts.sum(axis=1))
     bg = float(bg_cum[-1])
-    totals = {
+    totals: dict[str, Any] = {
         "customers": int(n),
         "holdout_days": int(days),
         "replications": len(simulated),
-        "actual": act,
-        "simulated_mean": sim_mean,
-        "simulated_p05": lo,
-        "simulated_p95": hi,
+        **{k: both.pop(k) for k in ("actual", "simulated_mean", "simulated_p05", "simulated_p95")},
         "bgnbd": bg,
-        "error_simulated": _rel(sim_mean, act),
-        "error_simulated_p05": _rel(lo, act),
-        "error_simulated_p95": _rel(hi, act),
+        **both,
         "error_bgnbd": _rel(bg, act),
     }
+    if new_customers is not None:
+        totals["new_customers"] = new_customers
     return Holdout(weekly_table, histogram, conditional, totals)

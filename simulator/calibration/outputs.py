@@ -31,7 +31,7 @@ __all__ = ["parameters", "write_calibration", "write_holdout"]
 def parameters(cal: Calibration) -> dict[str, Any]:
     """The fitted parameters and the window, as plain data (``parameters.json``)."""
     fit = cal.fit
-    return {
+    out = {
         "log": cal.log_name,
         "log_start": cal.origin.isoformat(),
         "calibration_end": cal.end.isoformat(),
@@ -49,6 +49,11 @@ def parameters(cal: Calibration) -> dict[str, Any]:
         # Fitted by simulated method of moments (calibration period only).
         "moment_search": cal.smm.as_dict(),
     }
+    entry = cal.mapping["market"]["entry"]
+    if entry["mode"] != "none":
+        # New customers at the rate of the last 13 weeks (a closed cohort writes none).
+        out["scenario_entry"] = entry
+    return out
 
 
 def _header(cal: Calibration) -> str:
@@ -121,7 +126,18 @@ def _smm_html(cal: Calibration) -> str:
         f"dropout b multiplied by {m.dropout_b_scale:.3f}. Distance to the log's moments "
         f"{m.distance:,.1f}, against {m.distance_at_mle:,.1f} at the likelihood fit without "
         f"returns ({m.trials} trials; docs/calibration.md &sect;6). New customers in the "
-        f"last 13 weeks: {m.entry_per_day:.2f} a day.</p>"
+        f"last 13 weeks: {m.entry_per_day:.2f} a day.{_entry_note(cal)}</p>"
+    )
+
+
+def _entry_note(cal: Calibration) -> str:
+    entry = cal.mapping["market"]["entry"]
+    if entry["mode"] == "none":
+        return ""
+    return (
+        f" The scenario's new customers arrive at {entry['customers_per_day']:.2f} a day "
+        "(<code>market.entry.mode: new_customers</code>, a Poisson count each day), each "
+        "drawn from the fitted segments and making a trial purchase on arrival."
     )
 
 
@@ -167,6 +183,10 @@ def write_calibration(cal: Calibration, scenario_path: Path, report_dir: Path) -
             scenario_path.unlink(missing_ok=True)
         raise
     return stage.final or report_dir
+
+
+def _pct(v: float | None) -> str:
+    return "&ndash;" if v is None else f"{v:+.1%}"
 
 
 def _holdout_sections(ho: Holdout, folder: Path) -> list[tuple[str, str]]:
@@ -222,18 +242,15 @@ def _holdout_sections(ho: Holdout, folder: Path) -> list[tuple[str, str]]:
     )
     t = ho.totals
 
-    def pct(v: float | None) -> str:
-        return "&ndash;" if v is None else f"{v:+.1%}"
-
     rows = [
         ["actual", f"{t['actual']:,.0f}", "", ""],
         [
             "simulated (mean, 90% band)",
             f"{t['simulated_mean']:,.0f}",
             f"{t['simulated_p05']:,.0f} to {t['simulated_p95']:,.0f}",
-            pct(t["error_simulated"]),
+            _pct(t["error_simulated"]),
         ],
-        ["BG/NBD", f"{t['bgnbd']:,.0f}", "", pct(t["error_bgnbd"])],
+        ["BG/NBD", f"{t['bgnbd']:,.0f}", "", _pct(t["error_bgnbd"])],
     ]
     totals = rp.table(["", "repeat transactions", "90% band", "error"], rows)
     return [
@@ -243,7 +260,7 @@ def _holdout_sections(ho: Holdout, folder: Path) -> list[tuple[str, str]]:
             f"calibration end; simulator: {t['replications']} replications with common "
             "random numbers, each customer starting from the state their history gives; "
             "BG/NBD: its conditional expectations (Fader, Hardie &amp; Lee 2005, eq. 10)."
-            "</p>" + totals + rp.figure_block(figs),
+            "</p>" + totals + _new_customers_html(t.get("new_customers")) + rp.figure_block(figs),
         ),
         ("Hold-out frequency histogram", rp.frame_table(h.assign(transactions=labels))),
         (
@@ -253,6 +270,32 @@ def _holdout_sections(ho: Holdout, folder: Path) -> list[tuple[str, str]]:
         ("Weekly repeat transactions", rp.frame_table(_shown(w, ""))),
         ("Cumulative repeat transactions", rp.frame_table(_shown(w, "_cumulative"))),
     ]
+
+
+def _new_customers_html(new: dict[str, Any] | None) -> str:
+    """New customers of the hold-out beside the simulated ones (when there are any)."""
+    if new is None:
+        return ""
+
+    rows = [
+        [
+            label,
+            f"{v['actual']:,.0f}",
+            f"{v['simulated_mean']:,.0f}",
+            f"{v['simulated_p05']:,.0f} to {v['simulated_p95']:,.0f}",
+            _pct(v["error_simulated"]),
+        ]
+        for label, v in (
+            ("new customers", new["customers"]),
+            ("their transactions", new["transactions"]),
+        )
+    ]
+    return (
+        "<p>Customers whose first purchase is in the hold-out are not in the comparison "
+        "above; the scenario's new customers (<code>market.entry</code>) against the log's, "
+        "with every transaction of theirs, the trial included:</p>"
+        + rp.table(["", "actual", "simulated", "90% band", "error"], rows)
+    )
 
 
 def _shown(weekly: pd.DataFrame, suffix: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from simulator.calibration.fit import BaseFit, fit_base
-from simulator.calibration.holdout import Holdout, compare_holdout
+from simulator.calibration.holdout import Holdout, compare_holdout, compare_new_customers
 from simulator.calibration.log import TransactionLog
 from simulator.calibration.moments import calibration_moments, weekly_repeats
 from simulator.calibration.scenario import DEFAULT_HORIZON, calibrated_mapping, histories
@@ -102,7 +102,9 @@ def calibrate(
     ``customers_file`` (relative to the scenario), and runs ``horizon`` days. The
     return hazard and the dropout scale are then fitted by simulated method of moments
     (:func:`simulator.calibration.smm.fit_smm`; ``budget`` trials of
-    ``smm_replications`` replays, in the Optuna ``storage``, resumable).
+    ``smm_replications`` replays, in the Optuna ``storage``, resumable). New customers
+    arrive in the scenario at the rate of the last 13 weeks' first purchases
+    (``market.entry.mode: new_customers``), when there are any.
     """
     check_window(log, end)
     end_day = log.day_of(end)
@@ -113,6 +115,8 @@ def calibrate(
     n = int(customer.max()) + 1
     first_day = log.first_days()[:n]
     fit = fit_base(customer, day, amount, end_day, segments=segments, source=log.source)
+    # Entry is counted on every customer, not the search's sample.
+    entry_per_day = entry_rate(first_day, end_day)
     name = Path(log.source).stem
     mapping = calibrated_mapping(
         base,
@@ -121,6 +125,7 @@ def calibrate(
         customers_file=customers_file,
         start=end + timedelta(days=1),
         days=horizon,
+        entry_per_day=entry_per_day,
     )
     observed = calibration_moments(customer, day, first_day, end_day)
     s_customer, s_day, s_first = subsample(customer, day, first_day)
@@ -135,8 +140,7 @@ def calibrate(
         sampler_seed=seed,
         progress=progress,
     )
-    # Entry is counted on every customer, not the search's sample.
-    smm = replace(smm, entry_per_day=entry_rate(first_day, end_day))
+    smm = replace(smm, entry_per_day=entry_per_day)
     if smm.reactivation_hazard > 0.0 or smm.dropout_b_scale != 1.0:
         mapping = apply(mapping, smm.reactivation_hazard, smm.dropout_b_scale)
     seeds = [seed + k for k in range(replications)]
@@ -202,8 +206,10 @@ def run_holdout(
         storage=storage,
     )
     n = cal.first_day.size
-    later = (log.day > cal.end_day) & (log.customer < n)
-    actual = Purchases(log.customer[later], log.day[later] - cal.end_day)
+    later = log.day > cal.end_day
+    # The calibration customers are compared as Fader, Hardie & Lee do; customers first
+    # seen in the hold-out (ids from n on, in the log as in a run) on their own.
+    actual, actual_new = Purchases(log.customer[later], log.day[later] - cal.end_day).split(n)
     seeds = [seed + k for k in range(replications)]
     with tempfile.TemporaryDirectory() as tmp:
         # The scenario as ``run`` would read it, its histories in a file of their own.
@@ -211,6 +217,10 @@ def run_holdout(
         cal.histories.to_parquet(path, index=False)
         mapping = copy.deepcopy(cal.mapping)
         mapping["market"]["initial"]["customers"] = str(path)
-        sims = forecast(mapping, days, seeds, progress=progress)
+        sims = [s.split(n) for s in forecast(mapping, days, seeds, progress=progress)]
     first_week = (cal.end_day + 1) // 7 + 1
-    return cal, compare_holdout(cal.fit, actual, sims, days, first_week=first_week)
+    new = compare_new_customers(actual_new, [s[1] for s in sims], days)
+    ho = compare_holdout(
+        cal.fit, actual, [s[0] for s in sims], days, first_week=first_week, new_customers=new
+    )
+    return cal, ho

@@ -1,5 +1,6 @@
 """The calibrated scenario: the base scenario's firm, competitors and programme, with the
-fitted segments, starting from the firm's real customers at the calibration end.
+fitted segments, starting from the firm's real customers at the calibration end, and new
+customers arriving at the rate the log's last 13 weeks show.
 
 The result is validated like any scenario (every strategy of the base, too), so what
 ``calibrate`` writes is what ``run`` and ``compare`` accept.
@@ -19,7 +20,14 @@ import yaml
 from simulator.calibration.fit import WEEK, BaseFit
 from simulator.config import loading
 
-__all__ = ["DEFAULT_BASE", "DEFAULT_HORIZON", "calibrated_mapping", "histories", "scenario_yaml"]
+__all__ = [
+    "DEFAULT_BASE",
+    "DEFAULT_HORIZON",
+    "calibrated_mapping",
+    "entry_mapping",
+    "histories",
+    "scenario_yaml",
+]
 
 DEFAULT_BASE = Path(__file__).resolve().parents[2] / "scenarios" / "cdnow_baseline.yaml"
 _DIGITS = 6
@@ -78,11 +86,14 @@ def calibrated_mapping(
     customers_file: str,
     start: date,
     days: int = DEFAULT_HORIZON,
+    entry_per_day: float = 0.0,
 ) -> dict[str, Any]:
     """The base scenario with the fitted segments, starting from the real customers.
 
     Day 1 is ``start`` (the day after the calibration end); the run lasts ``days`` and
-    starts from the histories in ``customers_file`` (relative to the scenario).
+    starts from the histories in ``customers_file`` (relative to the scenario). New
+    customers arrive at ``entry_per_day`` (``market.entry.mode: new_customers``); at 0
+    the market is closed (``none``), as for a cohort such as CDNOW's.
     """
     out = copy.deepcopy(base)
     out["name"] = name
@@ -100,7 +111,7 @@ def calibrated_mapping(
         "entry_spread_days": 0,
         "customers": customers_file,
     }
-    market["entry"] = {"mode": "none"}
+    market["entry"] = entry_mapping(entry_per_day)
     run = out.setdefault("run", {})
     run.update(
         {
@@ -111,6 +122,13 @@ def calibrated_mapping(
         }
     )
     return out
+
+
+def entry_mapping(per_day: float) -> dict[str, Any]:
+    """``market.entry`` for new customers arriving at ``per_day`` (closed at 0)."""
+    if per_day > 0:
+        return {"mode": "new_customers", "customers_per_day": _round(per_day)}
+    return {"mode": "none"}
 
 
 def scenario_yaml(mapping: dict[str, Any], header: str) -> str:

@@ -37,13 +37,25 @@ class Purchases:
     customer: NDArray[np.int64]
     day: NDArray[np.int64]
 
+    def split(self, n: int) -> tuple[Purchases, Purchases]:
+        """The purchases of customers ``0..n-1`` (those of the calibration period), and
+        those of customers who came later (ids from ``n`` on, in the log as in a run)."""
+        old = self.customer < n
+        return (
+            Purchases(self.customer[old], self.day[old]),
+            Purchases(self.customer[~old], self.day[~old]),
+        )
+
 
 def _config(mapping: dict[str, Any], *, customers: int, days: int, spread: int) -> Scenario:
     # A cohort entering on its real trial days, drawn from the segments (no histories).
+    # Every customer of the period is in it: new customers at the scenario's rate would
+    # be counted twice.
     m = {k: v for k, v in mapping.items() if k != "strategies"}
     run = {**m.get("run", {}), "customers": customers, "days": days, "warmup_days": 0}
     market = dict(m.get("market", {}))
     market["initial"] = {"active": 1.0, "lapsed": 0.0, "entry_spread_days": spread}
+    market["entry"] = {"mode": "none"}
     return loading.resolve({**m, "run": run, "market": market}, source="<calibrated scenario>")
 
 

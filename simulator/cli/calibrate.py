@@ -71,6 +71,11 @@ def smm_text(smm: Any) -> str:
         f"{smm.distance:,.1f} (at the likelihood fit, no reactivation: "
         f"{smm.distance_at_mle:,.1f})\n"
         f"entry: {smm.entry_per_day:.2f} new customers/day over the last 13 weeks"
+        + (
+            "; the scenario's market.entry new_customers arrive at this rate"
+            if smm.entry_per_day > 0
+            else ""
+        )
     )
 
 

@@ -37,22 +37,41 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_cmd_holdout)
 
 
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:+.1%}"
+
+
 def totals_text(t: dict[str, Any]) -> str:
-    """The hold-out totals: actual, simulated (band), BG/NBD, and each error."""
-
-    def pct(v: float | None) -> str:
-        return "n/a" if v is None else f"{v:+.1%}"
-
+    """The hold-out totals: actual, simulated (band), BG/NBD, and each error; the new
+    customers' line when the hold-out has any."""
     return "\n".join(
         [
             f"  hold-out repeat transactions, {t['customers']:,} customers, "
             f"{t['holdout_days']} days",
             f"  actual      {t['actual']:>8,.0f}",
             f"  simulated   {t['simulated_mean']:>8,.0f}  (90% band {t['simulated_p05']:,.0f} to "
-            f"{t['simulated_p95']:,.0f})  error {pct(t['error_simulated'])}",
-            f"  BG/NBD      {t['bgnbd']:>8,.0f}  error {pct(t['error_bgnbd'])}",
+            f"{t['simulated_p95']:,.0f})  error {_pct(t['error_simulated'])}",
+            f"  BG/NBD      {t['bgnbd']:>8,.0f}  error {_pct(t['error_bgnbd'])}",
+            *new_customers_lines(t.get("new_customers")),
         ]
     )
+
+
+def new_customers_lines(new: dict[str, Any] | None) -> list[str]:
+    """The hold-out's new customers, actual against simulated (none: no lines)."""
+    if new is None:
+        return []
+    lines = ["  new customers in the hold-out (first purchase after the calibration end)"]
+    for label, v in (
+        ("new customers", new["customers"]),
+        ("their transactions", new["transactions"]),
+    ):
+        lines.append(
+            f"  {label:<18}  actual {v['actual']:>8,.0f}  simulated {v['simulated_mean']:>8,.0f}"
+            f"  (90% band {v['simulated_p05']:,.0f} to {v['simulated_p95']:,.0f})"
+            f"  error {_pct(v['error_simulated'])}"
+        )
+    return lines
 
 
 def _cmd_holdout(args: argparse.Namespace) -> int:

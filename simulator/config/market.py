@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.config.base import SHARE_TOL, Day, Score, Share, Strict
+from simulator.config.entry import Entry
 from simulator.config.names import EntryName
 
 
@@ -335,23 +336,6 @@ class NetworkParams(Strict):
     rewire: Share = Field(0.1, description="Watts-Strogatz rewiring probability.")
     m: int = Field(5, ge=1, le=100, description="Barabasi-Albert edges per new node.")
     edgelist: str | None = Field(None, description="Path of an edge-list file (kind: edgelist).")
-
-
-class Entry(Strict):
-    """People entering the category over time (docs/model.md §3.7)."""
-
-    mode: Literal["replace_exits", "none"] = Field(
-        "replace_exits",
-        description="replace_exits: people enter at the rate the baseline loses to category "
-        "exits (stationary), plus growth_rate; none: a closed market (a CDNOW cohort).",
-    )
-    growth_rate: float = Field(
-        0.0,
-        ge=-0.5,
-        le=2.0,
-        description="Growth of the category per year, as a share of the people in it at the "
-        "start (0: stationary).",
-    )
 
 
 class AcquisitionParams(Strict):

@@ -64,7 +64,8 @@ class MarketConstants:
 
     ``asc`` are the alternative-specific constants of store choice, calibrated once;
     ``base_occasion`` each customer's daily occasion probability at its base rate;
-    ``has_entrants`` whether anyone enters the market after day 0;
+    ``has_entrants`` whether anyone enters after day 0 with a trial purchase that day (a
+    cohort, or new customers), whose entry day then has no other occasion;
     ``reference_quality`` the baseline's quality, which the cost of goods pays for;
     ``entry_rate`` people entering the category per day in the reported window, and
     ``reserve`` the rows kept for them (``first``, ``last``).

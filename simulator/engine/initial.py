@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from simulator.config.schema import Competitor, Scenario
 from simulator.engine.history import apply_histories
+from simulator.engine.reserve import reserve_rows
 from simulator.engine.state import ACTIVE, LAPSED, MAX_TENURE_DAYS, NEVER, PROSPECT, Population
 from simulator.engine.streams import Streams
 from simulator.errors import ScenarioError
@@ -21,10 +23,6 @@ def _lognormal_cv(rng: np.random.Generator, mean: np.ndarray, cv: float) -> np.n
     return np.exp(mu + np.sqrt(sigma2) * rng.standard_normal(mean.shape))
 
 
-# Reserve of potential entrants, as a multiple of the expected number over the run, and
-# a floor: entry beyond it stops with a note in the events log.
-RESERVE_FACTOR = 1.5
-RESERVE_FLOOR = 50
 NOT_YET = np.int16(32767)  # entry day of a reserve row that has not entered
 
 
@@ -47,7 +45,7 @@ def create_population(scenario: Scenario, streams: Streams) -> tuple[Population,
     strategy meets the same customers and the same entrants (common random numbers).
     """
     n = scenario.run.customers
-    people = _draw_people(scenario, streams.get("population"), n, entrants=False)
+    people = _draw_people(scenario, streams.get("population"), n, kind="initial")
     history = None
     if scenario.market.initial.customers is not None:
         # The firm's real customers: their state comes from their histories.
@@ -57,9 +55,10 @@ def create_population(scenario: Scenario, streams: Streams) -> tuple[Population,
             raise ScenarioError(str(exc), path="market -> initial -> customers") from None
     rate = entry_rate(scenario, people)
     horizon = scenario.run.warmup_days + scenario.run.days
-    m = int(np.ceil(rate * horizon * RESERVE_FACTOR)) + RESERVE_FLOOR if rate > 0 else 0
+    m = reserve_rows(rate, horizon)
     if m:
-        later = _draw_people(scenario, streams.get("entry"), m, entrants=True)
+        kind: Kind = "customers" if scenario.market.entry.mode == "new_customers" else "prospects"
+        later = _draw_people(scenario, streams.get("entry"), m, kind=kind)
         later["entry_day"] = np.full(m, NOT_YET, dtype=np.int16)
         people = {k: np.concatenate([v, later[k]]) for k, v in people.items()}
     total = n + m
@@ -126,13 +125,21 @@ def create_population(scenario: Scenario, streams: Streams) -> tuple[Population,
 MEAN_TENURE_DAYS = 1000.0
 
 
+# Who is drawn: the people in the market at the start, the open market's entrants
+# (prospects), or new customers of the firm (``market.entry.mode: new_customers``).
+Kind = Literal["initial", "prospects", "customers"]
+
+
 def _draw_people(
-    scenario: Scenario, rng: np.random.Generator, n: int, *, entrants: bool
+    scenario: Scenario, rng: np.random.Generator, n: int, *, kind: Kind
 ) -> dict[str, np.ndarray]:
     """Per-person columns of ``n`` people drawn from the segments.
 
     People in the market at the start are prospects, active or lapsed by the scenario's
-    shares; entrants are prospects. Someone who knows a firm expects what it
+    shares; the open market's entrants are prospects. New customers (``kind
+    "customers"``) are drawn like a cohort entrant who is active: they wait as prospects
+    until their entry day and make their trial purchase then, knowing the firm as a
+    customer does. Someone who knows a firm expects what it
     experiences there (quality + match); a prospect expects the firm's reputation. An
     active or lapsed customer's satisfaction is the level the update rule settles at
     for the quality it experiences (docs/model.md §2, v2): a run starts near its steady
@@ -163,7 +170,7 @@ def _draw_people(
 
     relationship = np.full(n, PROSPECT, dtype=np.int8)
     entry_day = np.zeros(n, dtype=np.int16)
-    if not entrants:
+    if kind == "initial":
         u = rng.random(n)
         init = market.initial
         relationship[u < init.active] = ACTIVE
@@ -180,7 +187,7 @@ def _draw_people(
     focal_rep = firm.reputation if firm.reputation is not None else firm.quality
     reps = np.array([focal_rep] + [competitor_reputation(c, firm.quality) for c in comps])
     knows = aware.copy()
-    knows[:, 0] = relationship != PROSPECT
+    knows[:, 0] = (relationship != PROSPECT) | (kind == "customers")
     experienced = quality[None, :] + match
     expectation = np.where(
         knows,
@@ -214,7 +221,8 @@ def _draw_people(
 
 
 def entry_rate(scenario: Scenario, people: dict[str, np.ndarray]) -> float:
-    """Entrants per day: the baseline's expected category exits, plus growth (§3.7).
+    """Entrants per day: the scenario's rate of new customers, or else the baseline's
+    expected category exits plus growth (§3.7).
 
     A customer alive with a purchase history leaves the category after a repeat purchase
     with probability p (BG/NBD); a day's expected exits are the sum over them of the
@@ -227,6 +235,8 @@ def entry_rate(scenario: Scenario, people: dict[str, np.ndarray]) -> float:
     entry = scenario.market.entry
     if entry.mode == "none":
         return 0.0
+    if entry.mode == "new_customers":
+        return entry.customers_per_day or 0.0
     market = scenario.market
     skip = market.choice.skip_share
     shares = np.array([scenario.firm.market_share] + [c.market_share for c in market.competitors])

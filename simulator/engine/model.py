@@ -73,11 +73,14 @@ class LoyaltyModel(mesa.Model):
         self.offers = ctx.offers
         base = occasion_probability(pop.rate).astype(np.float32)
         # Placeholder constants until calibrated (the utilities do not read them).
-        cohort = bool((pop.entry_day[: entry.first] > 0).any())
+        # Entrants who buy on their entry day (a cohort's, or new customers) have no
+        # other occasion that day.
+        buy_on_entry = bool((pop.entry_day[: entry.first] > 0).any())
+        buy_on_entry |= config.market.entry.mode == "new_customers"
         ctx.constants = MarketConstants(
             np.zeros(pop.n_firms),
             base,
-            cohort,
+            buy_on_entry,
             config.firm.quality,
             entry.rate,
             (entry.first, entry.last),

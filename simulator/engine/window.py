@@ -37,7 +37,7 @@ def reset(ctx: DayContext) -> None:
     p.ever_customer[:] = p.alive & (p.relationship == ACTIVE)
     ctx.programme.reset_counters()
     ctx.members.reset_counters()
-    if ctx.recent_exits and ctx.config.market.entry.mode != "none":
+    if ctx.recent_exits and ctx.config.market.entry.mode == "replace_exits":
         # From here on the entry rate is fixed, the same for every strategy (§3.7).
         ctx.constants.entry_rate = replacement_rate(ctx)
     ctx.flows = DayFlows()

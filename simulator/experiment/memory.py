@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from simulator.engine.reserve import reserve_rows
+
 if TYPE_CHECKING:
     from simulator.config.schema import Scenario
 
@@ -48,23 +50,29 @@ def transactions_expected(config: Scenario) -> float:
 def people_rows(config: Scenario) -> float:
     """Rows of the population: the people in the market plus the reserve of entrants.
 
-    The engine keeps 1.5 times the expected entrants of the whole horizon in reserve
-    (``engine/initial.py``), entrants replacing the expected exits: at most the purchase
-    rate ``r / alpha`` times the dropout chance ``a / (a + b)`` per person and day (an
-    upper bound: not every occasion is a purchase), plus the category's growth. The
-    shipped scenarios hold 1.0 to 2.0 rows per customer.
+    The engine keeps 1.5 times the expected entrants of the whole horizon in reserve,
+    plus 50 rows (``engine/reserve.py``). New
+    customers (``market.entry.mode: new_customers``) arrive at their stated rate;
+    otherwise entrants replace the expected exits: at most the purchase rate
+    ``r / alpha`` times the dropout chance ``a / (a + b)`` per person and day (an upper
+    bound: not every occasion is a purchase), plus the category's growth. The shipped
+    scenarios hold 1.0 to 2.0 rows per customer.
     """
     market = config.market
     customers = config.run.customers
-    if market.entry.mode == "none":
+    entry = market.entry
+    if entry.mode == "none":
         return float(customers)
-    exits = sum(
-        s.share * s.purchase.r / s.purchase.alpha * s.dropout.a / (s.dropout.a + s.dropout.b)
-        for s in market.segments
-    )
-    per_day = customers * (exits + max(market.entry.growth_rate, 0.0) / 365.0)
+    if entry.mode == "new_customers":
+        per_day = entry.customers_per_day or 0.0
+    else:
+        exits = sum(
+            s.share * s.purchase.r / s.purchase.alpha * s.dropout.a / (s.dropout.a + s.dropout.b)
+            for s in market.segments
+        )
+        per_day = customers * (exits + max(entry.growth_rate, 0.0) / 365.0)
     horizon = config.run.days + config.run.warmup_days
-    return customers + 1.5 * per_day * horizon + 50
+    return float(customers + reserve_rows(per_day, horizon))
 
 
 def run_bytes(config: Scenario, *, transactions: bool = False) -> int:

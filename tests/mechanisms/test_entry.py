@@ -68,3 +68,74 @@ def test_an_exhausted_reserve_stops_entry_with_one_note():
     notes = [label for _, label in model.events_log if "reserve" in label]
     assert notes == ["category entry stops: its reserve is used up"]
     assert model.ctx.entry_cursor == last
+
+
+# New customers of the firm at a fixed rate (market.entry.mode: new_customers), as
+# `loyalty-sim calibrate` writes for a log whose customers keep arriving.
+NEW_PER_DAY = 20.0
+
+
+def _newcomers(warmup: int = 0) -> dict:
+    sc = small(load_yaml(COFFEE), customers=2000, days=60, warmup=warmup)
+    sc["schedule"] = []
+    entry = {"mode": "new_customers", "customers_per_day": NEW_PER_DAY}
+    sc["market"] = {**sc["market"], "entry": entry}
+    return sc
+
+
+def _entrants(model) -> np.ndarray:
+    return np.arange(model.ctx.constants.reserve[0], model.ctx.entry_cursor)
+
+
+def test_new_customers_arrive_at_their_rate_and_buy_at_the_firm_on_arrival():
+    model, _ = build_model(_newcomers(), seed=4, transactions=True)
+    p = model.pop
+    for _ in range(60):
+        model.step()
+    rows = _entrants(model)
+    # 60 days at 20 a day: 1,200 expected, sd 35.
+    assert model.totals.entered == rows.size
+    assert rows.size == pytest.approx(60 * NEW_PER_DAY, rel=0.1)
+    days = p.entry_day[rows].astype(np.int64)
+    assert np.all(np.diff(days) >= 0) and days.min() >= 1 and days.max() <= 60
+    assert (p.first_focal_day[rows] == days).all() and (p.acquired_day[rows] == days).all()
+    assert (p.purchases[rows] >= 1).all()
+    # Exactly one purchase on the entry day, at the focal firm: the trial, and no other
+    # occasion that day.
+    tx = model.transactions()
+    tx = tx[tx["customer_id"] >= rows[0]]
+    on_entry = tx[tx["day"].to_numpy() == p.entry_day[tx["customer_id"].to_numpy()]]
+    assert len(on_entry) == rows.size and on_entry["customer_id"].is_unique
+    assert (on_entry["firm"] == model.ctx.focal.name).all()
+    # Not entered yet: not alive, not in the retention cohort, never a customer.
+    waiting = np.arange(model.ctx.entry_cursor, p.n)
+    assert not p.alive[waiting].any() and not p.ever_customer[waiting].any()
+    assert not model.ctx.log.cohort_start[rows[0] :].any()
+
+
+def test_new_customers_are_the_same_for_every_strategy_and_every_run():
+    sc = _newcomers(warmup=20)
+    seen = []
+    for strategy in ("status_quo", "premium", "loyalty_card", "status_quo"):
+        model, _ = build_model(sc, strategy=strategy, seed=9)
+        for _ in range(40):
+            model.step()
+        rows = _entrants(model)
+        p = model.pop
+        seen.append(
+            (rows, p.entry_day[rows], p.segment[rows], p.rate[rows], p.dropout[rows], p.match[rows])
+        )
+    for other in seen[1:]:
+        for a, b in zip(seen[0], other, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_the_reserve_and_the_memory_check_count_the_same_rows():
+    from simulator.config.loading import resolve
+    from simulator.experiment.memory import people_rows
+
+    sc = _newcomers(warmup=30)
+    model, _ = build_model(sc, seed=4)
+    # 1.5 x 20 a day x 90 days, plus 50: the memory check sizes what the engine holds.
+    assert model.pop.n == 2000 + 2700 + 50
+    assert people_rows(resolve(sc, source="<test>")) == model.pop.n
