@@ -18,6 +18,7 @@ from simulator.engine.state import NEVER
 from simulator.kernels import choice as kernel
 from simulator.kernels.uniforms import uniforms_at
 from simulator.mechanisms.defection import switching_cost, tenure_table
+from simulator.mechanisms.rows import per_row
 
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
@@ -160,7 +161,7 @@ def utility_terms(ctx: DayContext, rows: np.ndarray) -> UtilityTerms:
         # The programme as a price cut, plus status and rewarded-behaviour bonuses.
         psi = reward_sensitivity(ctx)
         focal_rate = prog.reward_rate(rows)
-        extra = _per_row(prog.utility_bonus(rows), rows.size)
+        extra = per_row(prog.utility_bonus(rows), rows.size)
         mem = np.flatnonzero(focal_rate)
         beta = p.price_sens[rows[mem]]
         extra[mem] -= beta * np.log1p(-psi[p.segment[rows[mem]]] * focal_rate[mem])
@@ -263,11 +264,6 @@ def compiled_utilities(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
             float(ch.procedural_switching_cost),
         ),
     )
-
-
-def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
-    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
 
 
 # ------------------------------------------------------------------- the stage

@@ -14,6 +14,7 @@ import numpy as np
 
 from simulator.engine.state import ACTIVE, LAPSED, MAX_TENURE_DAYS
 from simulator.kernels import defection as kernel
+from simulator.mechanisms.rows import per_row
 
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
@@ -119,10 +120,10 @@ def run(ctx: DayContext) -> None:
     financial = extra = _EMPTY
     kappa = dp.switching_cost_weight
     if ctx.programme.active:
-        sc_fin = _per_row(ctx.programme.financial_switching_cost(rows), rows.size)
+        sc_fin = per_row(ctx.programme.financial_switching_cost(rows), rows.size)
         financial = np.exp(-kappa * sc_fin)
     if ctx.offers.hazard is not None:
-        extra = _per_row(ctx.offers.defection_hazard(rows), rows.size)
+        extra = per_row(ctx.offers.defection_hazard(rows), rows.size)
     leave = kernel.defection_draws(
         rows=rows,
         key=ctx.transition_key,
@@ -152,8 +153,3 @@ def run(ctx: DayContext) -> None:
     p.aware[leave, 0] = False
     p.lapsed_day[leave] = d
     ctx.flows.defected += leave.size
-
-
-def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
-    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
