@@ -99,6 +99,26 @@ def tenure_table(ctx: DayContext) -> np.ndarray:
     return _tenure_table(size, ch.procedural_switching_cost, ch.relational_switching_cost)
 
 
+def retention_table(ctx: DayContext) -> np.ndarray:
+    """``exp(-kappa * switching cost)`` at each whole tenure: :func:`tenure_table` as the
+    defection hazard's factor, computed once per table and weight, not every day."""
+    ch = ctx.config.market.choice
+    table = tenure_table(ctx)
+    return _retention_table(
+        table.size,
+        ch.procedural_switching_cost,
+        ch.relational_switching_cost,
+        ctx.config.market.defection.switching_cost_weight,
+    )
+
+
+@lru_cache(maxsize=8)
+def _retention_table(size: int, procedural: float, relational: float, kappa: float) -> np.ndarray:
+    table = np.exp(-kappa * _tenure_table(size, procedural, relational))
+    table.flags.writeable = False  # shared between calls and models
+    return table
+
+
 @lru_cache(maxsize=8)
 def _tenure_table(size: int, procedural: float, relational: float) -> np.ndarray:
     table = switching_cost(
@@ -135,7 +155,7 @@ def run(ctx: DayContext) -> None:
         alive=p.alive,
         relationship=p.relationship,
         active_since=p.active_since,
-        retention_by_tenure=np.exp(-kappa * tenure_table(ctx)),
+        retention_by_tenure=retention_table(ctx),
         financial_factor=financial,
         extra_hazard=extra,
         rates=kernel.DefectionRates(
