@@ -336,7 +336,10 @@ def retime(ctx: DayContext, rows: np.ndarray, chosen: np.ndarray) -> tuple[np.nd
         chosen[pos[slow][u < 1.0 - m[slow]]] = nowhere
     fast = mult > 1.0
     cand = members[fast]
-    free = ~np.isin(cand, rows, assume_unique=True)
+    # Who has an occasion today, as a mark over the population: np.isin sorted both.
+    has_occasion = np.zeros(p.n, dtype=bool)
+    has_occasion[rows] = True
+    free = ~has_occasion[cand]
     cand, m = cand[free], mult[fast][free]
     u = uniforms_at(key, cand)
     extra = cand[u < -np.expm1(-p.rate[cand].astype(np.float64) * (m - 1.0))]
