@@ -193,9 +193,9 @@ def listen(
                 wom[i] += np.float32(-1.0)
     if any_customer:
         for i in range(expectation.shape[0]):
-            # As np.clip does it: NaN and -0.0 stay as they are.
-            if expectation[i, 0] < 0:
-                expectation[i, 0] = 0
-            elif expectation[i, 0] > 10:
-                expectation[i, 0] = 10
+            # As np.clip does it: NaN and -0.0 stay as they are. Selects, not branches:
+            # a mispredicted branch per row cost more than numpy's clip at 10^6 rows.
+            x = expectation[i, 0]
+            x = np.float32(0.0) if x < 0 else x
+            expectation[i, 0] = np.float32(10.0) if x > 10 else x
     return positive
