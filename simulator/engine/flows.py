@@ -77,8 +77,7 @@ class RunTotals:
 
     def add(self, flows: DayFlows) -> None:
         """Add a day's flows."""
-        for f in fields(flows):
-            name = f.name
+        for name in _FLOW_NAMES:
             setattr(self, name, getattr(self, name) + getattr(flows, name))
 
     def as_dict(self) -> dict[str, float]:
@@ -89,6 +88,10 @@ class RunTotals:
     def from_dict(cls, data: dict[str, Any]) -> RunTotals:
         """The inverse of :meth:`as_dict`."""
         return cls(**data)
+
+
+# Looked up once: ``fields()`` on every day's add was a measurable part of the day.
+_FLOW_NAMES = tuple(f.name for f in fields(DayFlows))
 
 
 def net_margin(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -38,13 +39,30 @@ def _mix64(z: int) -> int:
     return z ^ (z >> 31)
 
 
+class _Seeding(np.random.SeedSequence):
+    """A ``SeedSequence`` that keeps the four words it seeds PCG64 with.
+
+    Hashing the entropy pool costs about 20 microseconds, and a stream's generator is
+    made several times a day; the kept words seed PCG64 in the very same state.
+    """
+
+    def __init__(self, entropy: int, spawn_key: tuple[int, ...]) -> None:
+        super().__init__(entropy=entropy, spawn_key=spawn_key)
+        self._pcg64_words = super().generate_state(4, np.uint64)
+
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
+        if n_words == 4 and dtype is np.uint64:
+            return self._pcg64_words.copy()
+        return super().generate_state(n_words, dtype)
+
+
 class Streams:
     """Factory of independent generators, one per (name, day).
 
     Each name has its own ``SeedSequence`` spawned from the run seed. Day ``d`` of a
     name is block ``d + 1`` of 2^64 draws of that name's PCG64 stream (``advance`` is
     cheap and blocks never overlap in the 2^128 period), so a day's generator costs
-    a few microseconds, not a fresh seeding.
+    a few microseconds, not a fresh seeding (the seeding words of each name are kept).
 
     Parameters
     ----------
@@ -75,7 +93,7 @@ class Streams:
     def _sequence(self, name: str) -> np.random.SeedSequence:
         seq = self._sequences.get(name)
         if seq is None:
-            seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(_key(name),))
+            seq = _Seeding(self.seed, (_key(name),))
             self._sequences[name] = seq
         return seq
 

@@ -24,6 +24,7 @@ jit = njit(cache=True, nogil=True, error_model="numpy")
 # The codes of simulator.engine.state, as plain constants numba can fold in.
 NEVER_DAY = -32000
 PROSPECT_CODE, ACTIVE_CODE, LAPSED_CODE = 0, 1, 2
+SOURCE_WOM_CODE = 2
 
 
 @jit
@@ -54,6 +55,7 @@ __all__ = [
     "LAPSED_CODE",
     "NEVER_DAY",
     "PROSPECT_CODE",
+    "SOURCE_WOM_CODE",
     "compact",
     "jit",
     "tenure_days",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.kernels import PROSPECT_CODE, compact, jit
+from simulator.kernels import ACTIVE_CODE, PROSPECT_CODE, compact, jit
 
 
 @jit
@@ -20,3 +20,30 @@ def unaware_prospects(alive, relationship, aware_focal, blocked_until, day):
             & (blocked_until[i] < day)
         )
     return compact(flags)
+
+
+@jit
+def recommending_share(rows, indptr, indices, alive, relationship, satisfaction, by_satisfaction):
+    """Share of each row's neighbours (CSR ``indptr``/``indices``) who are active focal
+    customers likely to recommend: alive, active and, when satisfaction is modelled,
+    S >= 6.5. The f of the awareness hazard (float32, 0 without neighbours).
+
+    Reference: :func:`simulator.market.network.neighbour_share_of` over
+    :func:`simulator.mechanisms.acquisition.recommends`.
+    """
+    share = np.zeros(rows.shape[0], np.float32)
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        lo, hi = indptr[i], indptr[i + 1]
+        if hi <= lo:
+            continue
+        count = 0
+        for s in range(lo, hi):
+            j = indices[s]
+            ok = alive[j] and relationship[j] == ACTIVE_CODE
+            if by_satisfaction:
+                ok = ok and satisfaction[j] >= 6.5
+            count += ok
+        # float64 division rounded once to float32, as numpy's divide into float32 does.
+        share[r] = count / (hi - lo)
+    return share

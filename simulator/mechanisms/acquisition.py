@@ -61,7 +61,7 @@ def run(ctx: DayContext) -> None:
     maybe = u < hazard_to_probability(h_top) * (1.0 + 1e-6)
     rows, u = prospects[maybe], u[maybe]
     if social and ctx.network is not None:
-        f = neighbour_share_of(ctx.network, rows, lambda r: recommends(ctx, r))
+        f = recommending_share(ctx, rows)
     else:
         f = np.zeros(rows.size, dtype=np.float32)
     aware = u < hazard_to_probability(awareness_hazard(f, **terms))
@@ -69,6 +69,25 @@ def run(ctx: DayContext) -> None:
     p.aware[new, 0] = True
     by_adv = u[aware] < hazard_to_probability(a.p_ext * a.advertising / 365.0)
     p.acquisition_source[new] = np.where(by_adv, SOURCE_ADVERTISING, SOURCE_WOM)
+
+
+def recommending_share(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
+    """The share f of each prospect's neighbours who :func:`recommends` the focal firm;
+    compiled on a network with ties (a dozen small numpy calls a day otherwise)."""
+    net = ctx.network
+    assert net is not None
+    if net.fully_mixed:
+        return neighbour_share_of(net, rows, lambda r: recommends(ctx, r))
+    p = ctx.pop
+    return kernel.recommending_share(
+        rows,
+        net.csr.indptr,
+        net.csr.indices,
+        p.alive,
+        p.relationship,
+        p.satisfaction,
+        bool(ctx.config.modules.satisfaction),
+    )
 
 
 def recommends(ctx: DayContext, rows: np.ndarray) -> np.ndarray:

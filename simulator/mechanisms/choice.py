@@ -18,6 +18,7 @@ from simulator.engine.state import NEVER
 from simulator.kernels import choice as kernel
 from simulator.kernels.uniforms import uniforms_at
 from simulator.mechanisms.defection import switching_cost, tenure_table
+from simulator.mechanisms.rows import per_row
 
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
@@ -160,7 +161,7 @@ def utility_terms(ctx: DayContext, rows: np.ndarray) -> UtilityTerms:
         # The programme as a price cut, plus status and rewarded-behaviour bonuses.
         psi = reward_sensitivity(ctx)
         focal_rate = prog.reward_rate(rows)
-        extra = _per_row(prog.utility_bonus(rows), rows.size)
+        extra = per_row(prog.utility_bonus(rows), rows.size)
         mem = np.flatnonzero(focal_rate)
         beta = p.price_sens[rows[mem]]
         extra[mem] -= beta * np.log1p(-psi[p.segment[rows[mem]]] * focal_rate[mem])
@@ -265,11 +266,6 @@ def compiled_utilities(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
     )
 
 
-def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
-    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
-
-
 # ------------------------------------------------------------------- the stage
 
 
@@ -340,7 +336,10 @@ def retime(ctx: DayContext, rows: np.ndarray, chosen: np.ndarray) -> tuple[np.nd
         chosen[pos[slow][u < 1.0 - m[slow]]] = nowhere
     fast = mult > 1.0
     cand = members[fast]
-    free = ~np.isin(cand, rows, assume_unique=True)
+    # Who has an occasion today, as a mark over the population: np.isin sorted both.
+    has_occasion = np.zeros(p.n, dtype=bool)
+    has_occasion[rows] = True
+    free = ~has_occasion[cand]
     cand, m = cand[free], mult[fast][free]
     u = uniforms_at(key, cand)
     extra = cand[u < -np.expm1(-p.rate[cand].astype(np.float64) * (m - 1.0))]

@@ -14,6 +14,7 @@ import numpy as np
 
 from simulator.engine.state import ACTIVE, LAPSED, MAX_TENURE_DAYS
 from simulator.kernels import defection as kernel
+from simulator.mechanisms.rows import per_row
 
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
@@ -98,6 +99,26 @@ def tenure_table(ctx: DayContext) -> np.ndarray:
     return _tenure_table(size, ch.procedural_switching_cost, ch.relational_switching_cost)
 
 
+def retention_table(ctx: DayContext) -> np.ndarray:
+    """``exp(-kappa * switching cost)`` at each whole tenure: :func:`tenure_table` as the
+    defection hazard's factor, computed once per table and weight, not every day."""
+    ch = ctx.config.market.choice
+    table = tenure_table(ctx)
+    return _retention_table(
+        table.size,
+        ch.procedural_switching_cost,
+        ch.relational_switching_cost,
+        ctx.config.market.defection.switching_cost_weight,
+    )
+
+
+@lru_cache(maxsize=8)
+def _retention_table(size: int, procedural: float, relational: float, kappa: float) -> np.ndarray:
+    table = np.exp(-kappa * _tenure_table(size, procedural, relational))
+    table.flags.writeable = False  # shared between calls and models
+    return table
+
+
 @lru_cache(maxsize=8)
 def _tenure_table(size: int, procedural: float, relational: float) -> np.ndarray:
     table = switching_cost(
@@ -119,10 +140,10 @@ def run(ctx: DayContext) -> None:
     financial = extra = _EMPTY
     kappa = dp.switching_cost_weight
     if ctx.programme.active:
-        sc_fin = _per_row(ctx.programme.financial_switching_cost(rows), rows.size)
+        sc_fin = per_row(ctx.programme.financial_switching_cost(rows), rows.size)
         financial = np.exp(-kappa * sc_fin)
     if ctx.offers.hazard is not None:
-        extra = _per_row(ctx.offers.defection_hazard(rows), rows.size)
+        extra = per_row(ctx.offers.defection_hazard(rows), rows.size)
     leave = kernel.defection_draws(
         rows=rows,
         key=ctx.transition_key,
@@ -134,7 +155,7 @@ def run(ctx: DayContext) -> None:
         alive=p.alive,
         relationship=p.relationship,
         active_since=p.active_since,
-        retention_by_tenure=np.exp(-kappa * tenure_table(ctx)),
+        retention_by_tenure=retention_table(ctx),
         financial_factor=financial,
         extra_hazard=extra,
         rates=kernel.DefectionRates(
@@ -152,8 +173,3 @@ def run(ctx: DayContext) -> None:
     p.aware[leave, 0] = False
     p.lapsed_day[leave] = d
     ctx.flows.defected += leave.size
-
-
-def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
-    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()

@@ -18,6 +18,7 @@ import numpy as np
 from simulator.engine.state import ACTIVE, PROSPECT, SOURCE_NAMES
 from simulator.kernels import visit as kernel
 from simulator.mechanisms import complaints
+from simulator.mechanisms.rows import per_row
 
 if TYPE_CHECKING:
     from simulator.config.schema import Scenario
@@ -150,8 +151,8 @@ def focal_purchase(ctx: DayContext, rows: np.ndarray, *, trial_purchase: bool = 
         rows=rows,
         noise=noise,
         failed=failed,
-        uplift=_per_row(prog.quality_uplift(rows), rows.size),
-        discount=_per_row(seen_discount, rows.size),
+        uplift=per_row(prog.quality_uplift(rows), rows.size),
+        discount=per_row(seen_discount, rows.size),
         match=p.match,
         expectation=p.expectation,
         ref_price=p.ref_price,
@@ -273,11 +274,6 @@ def competitor_visit(ctx: DayContext, rows: np.ndarray, k: int) -> None:
                 spend,
             )
         )
-
-
-def _per_row(value: np.ndarray | float, size: int) -> np.ndarray:
-    """A per-row float64 array from a mechanism's answer (a scalar when uniform)."""
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).copy()
 
 
 # ------------------------------------------------------------- the steady state

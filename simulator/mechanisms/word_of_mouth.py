@@ -18,6 +18,7 @@ from scipy.special import ndtr
 
 from simulator.engine.state import PROSPECT, SOURCE_REFERRAL, SOURCE_WOM
 from simulator.kernels import word_of_mouth as kernel
+from simulator.kernels.word_of_mouth import Listening
 from simulator.market.network import random_neighbour, random_non_flag_neighbour
 from simulator.mechanisms.visit import smooth
 
@@ -93,6 +94,62 @@ def _net_promoter_weights(bins: int, bin_width: float, sd: float) -> np.ndarray:
     return (1.0 - ndtr((8.5 - mids) / sd)) - ndtr((6.5 - mids) / sd)
 
 
+def listen(
+    *,
+    listeners: np.ndarray,
+    speakers: np.ndarray,
+    valence: np.ndarray,
+    strong: np.ndarray,
+    u: np.ndarray,
+    day: int,
+    relationship: np.ndarray,
+    alive: np.ndarray,
+    aware: np.ndarray,
+    blocked_until: np.ndarray,
+    source: np.ndarray,
+    expectation: np.ndarray,
+    satisfaction: np.ndarray,
+    wom: np.ndarray,
+    params: Listening,
+) -> int:
+    """What each message does to its listener, in place; returns the positive messages.
+
+    Prospects may adopt on good news over a strong or weak tie (Goldenberg, Libai &
+    Muller 2001) or be put off by bad news for ``block_days``; prospects hearing good
+    news move their expectation towards the speaker's S; customers shift their focal
+    expectation and their heard valence W. ``u`` holds one uniform per message.
+
+    References
+    ----------
+    Goldenberg, J., Libai, B., & Muller, E. (2001). Talk of the network: A complex
+    systems look at the underlying process of word-of-mouth. Marketing Letters, 12(3),
+    211-223.
+    """
+    pos = valence > 0
+    prospect = (relationship[listeners] == PROSPECT) & alive[listeners]
+    unaware = prospect & ~aware[listeners, 0]
+    adopt_p = np.where(strong, params.adopt_strong, params.adopt_weak)
+    adopt = unaware & pos & (u < adopt_p) & (blocked_until[listeners] < day)
+    new = listeners[adopt]
+    aware[new, 0] = True
+    source[new] = np.where(source[new] == 0, SOURCE_WOM, source[new])
+    hear = listeners[prospect & pos]
+    expectation[hear, 0] = smooth(
+        expectation[hear, 0], satisfaction[speakers[prospect & pos]], params.eta
+    )
+    block = unaware & ~pos & (u < params.block_probability)
+    blocked_until[listeners[block]] = day + params.block_days
+    cust = ~prospect
+    shift = np.where(
+        pos, params.expectation_shift, -params.expectation_shift * params.negativity_weight
+    )
+    np.add.at(expectation[:, 0], listeners[cust], shift[cust].astype(np.float32))
+    np.add.at(wom, listeners[cust], np.where(pos[cust], 1.0, -1.0).astype(np.float32))
+    if cust.any():
+        np.clip(expectation[:, 0], 0, 10, out=expectation[:, 0])
+    return int(pos.sum())
+
+
 def decay_factor(half_life: float) -> float:
     """Daily multiplier of a quantity with the given half-life in days."""
     return float(0.5 ** (1.0 / half_life))
@@ -147,9 +204,10 @@ def spread(
     ctx: DayContext, speakers: np.ndarray, valence: np.ndarray, rng: np.random.Generator
 ) -> None:
     """Each message reaches one random neighbour: prospects may adopt (good news) or be
-    put off (bad news); customers shift their expectation and heard valence W."""
+    put off (bad news); customers shift their expectation and heard valence W
+    (:func:`listen`, compiled: a few dozen numpy calls on a few hundred messages cost
+    more than the work)."""
     p = ctx.pop
-    d = ctx.day
     w = ctx.config.market.word_of_mouth
     assert ctx.network is not None
     listeners, strong = random_neighbour(ctx.network, speakers, rng)
@@ -157,33 +215,34 @@ def spread(
     ok = listeners >= 0
     ok[ok] = p.alive[listeners[ok]]
     speakers, valence, listeners, strong = speakers[ok], valence[ok], listeners[ok], strong[ok]
-    pos = valence > 0
-    ctx.flows.wom_positive += int(pos.sum())
-    ctx.flows.wom_negative += int((~pos).sum())
     u = rng.random(listeners.size)
-    prospect = (p.relationship[listeners] == PROSPECT) & p.alive[listeners]
-    unaware = prospect & ~p.aware[listeners, 0]
-    # Good news: a prospect may adopt (Goldenberg, Libai & Muller 2001).
-    adopt_p = np.where(strong, w.adopt_strong, w.adopt_weak)
-    adopt = unaware & pos & (u < adopt_p) & (p.blocked_until[listeners] < d)
-    new = listeners[adopt]
-    p.aware[new, 0] = True
-    src = p.acquisition_source
-    src[new] = np.where(src[new] == 0, SOURCE_WOM, src[new])
-    hear = listeners[prospect & pos]
-    eta = ctx.config.market.satisfaction.expectation_learning
-    p.expectation[hear, 0] = smooth(
-        p.expectation[hear, 0], p.satisfaction[speakers[prospect & pos]], eta
+    positive = kernel.listen(
+        listeners=listeners,
+        speakers=speakers,
+        valence=valence,
+        strong=strong,
+        u=u,
+        day=ctx.day,
+        relationship=p.relationship,
+        alive=p.alive,
+        aware=p.aware,
+        blocked_until=p.blocked_until,
+        source=p.acquisition_source,
+        expectation=p.expectation,
+        satisfaction=p.satisfaction,
+        wom=p.wom,
+        params=kernel.Listening(
+            adopt_strong=float(w.adopt_strong),
+            adopt_weak=float(w.adopt_weak),
+            block_probability=float(w.block_probability),
+            block_days=int(w.block_days),
+            expectation_shift=float(w.expectation_shift),
+            negativity_weight=float(w.negativity_weight),
+            eta=float(ctx.config.market.satisfaction.expectation_learning),
+        ),
     )
-    block = unaware & ~pos & (u < w.block_probability)
-    p.blocked_until[listeners[block]] = d + w.block_days
-    # Customers hearing word-of-mouth shift expectations and heard valence W.
-    cust = ~prospect
-    shift = np.where(pos, w.expectation_shift, -w.expectation_shift * w.negativity_weight)
-    np.add.at(p.expectation[:, 0], listeners[cust], shift[cust].astype(np.float32))
-    np.add.at(p.wom, listeners[cust], np.where(pos[cust], 1.0, -1.0).astype(np.float32))
-    if cust.any():
-        np.clip(p.expectation[:, 0], 0, 10, out=p.expectation[:, 0])
+    ctx.flows.wom_positive += positive
+    ctx.flows.wom_negative += listeners.size - positive
 
 
 def refer(ctx: DayContext, promoters: np.ndarray, rng: np.random.Generator) -> None:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from simulator.engine.context import DayContext
 
 QUANTILES = (5, 25, 50, 75, 95)
+_QUANTILE_NAMES = tuple(f"satisfaction_p{q:02d}" for q in QUANTILES)
+_QUANTILE_LEVELS = np.array(QUANTILES) / 100.0
 # Satisfaction histogram: 0.01-wide bins on the 0-10 scale.
 BINS = 1001
 MIDS = np.arange(BINS) / 100.0
@@ -45,8 +47,8 @@ def record(ctx: DayContext) -> None:
     }
     if n_active:
         cdf = np.cumsum(hist) / n_active
-        for q in QUANTILES:
-            values[f"satisfaction_p{q:02d}"] = float(MIDS[np.searchsorted(cdf, q / 100.0)])
+        at = MIDS[np.searchsorted(cdf, _QUANTILE_LEVELS)].tolist()
+        values.update(zip(_QUANTILE_NAMES, at, strict=True))
     for k in (
         "acquired",
         "defected",

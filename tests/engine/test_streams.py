@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
 from simulator.config.loading import load_yaml
@@ -53,3 +55,19 @@ def test_cohort_trials_do_not_reuse_the_regular_visits_draws(monkeypatch):
             pairs += 1
             assert not np.allclose(trial[:n], regular[:n])
     assert pairs > 5
+
+
+def test_a_days_generator_is_the_seeded_pcg64_advanced_to_its_block():
+    """Keeping each name's seeding words changes no draw: the generator of (name, day)
+    is the name's ``SeedSequence`` seeding PCG64, advanced to block ``day + 1``."""
+    s = Streams(11)
+    for name in ("visit", "word_of_mouth", "desk_service"):
+        seq = np.random.SeedSequence(entropy=11, spawn_key=(zlib.crc32(name.encode()),))
+        for day in (None, 0, 3, 400, 3):
+            bits = np.random.PCG64(seq)
+            if day is not None:
+                bits.advance((day + 1) << 64)
+            expected = np.random.Generator(bits)
+            got = s.get(name, day)
+            assert got.bit_generator.state == expected.bit_generator.state
+            np.testing.assert_array_equal(got.random(5), expected.random(5))

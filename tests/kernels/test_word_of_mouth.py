@@ -56,3 +56,50 @@ def test_talk_equals_the_word_of_mouth_mechanisms():
     spoke = want[recent[rows]] != 0
     assert by_class[:, 1].tolist() == np.bincount(cls, minlength=3).tolist()
     assert by_class[:, 0].tolist() == np.bincount(cls[spoke], minlength=3).tolist()
+
+
+def test_listen_equals_the_word_of_mouth_rule():
+    """Same bytes in every column it writes, with listeners heard twice, prospects and
+    customers mixed, and expectations outside 0-10 (and -0.0) for the clip."""
+    rng = np.random.default_rng(8)
+    n, m, day = 5_000, 3_000, 200
+    state = {
+        "relationship": rng.integers(0, 3, n).astype(np.int8),
+        "alive": rng.random(n) < 0.9,
+        "aware": rng.random((n, 3)) < 0.5,
+        "blocked_until": rng.integers(150, 250, n).astype(np.int16),
+        "source": rng.integers(0, 4, n).astype(np.int8),
+        "expectation": rng.uniform(-1.0, 11.0, (n, 3)).astype(np.float32),
+        "satisfaction": rng.uniform(0.0, 10.0, n).astype(np.float32),
+        "wom": rng.normal(0.0, 2.0, n).astype(np.float32),
+    }
+    state["expectation"][:5, 0] = np.float32(-0.0)
+    state["expectation"][5, 0] = np.float32(np.nan)
+    listeners = rng.integers(0, n // 4, m)  # many listeners hear twice or more
+    messages = {
+        "listeners": listeners,
+        "speakers": rng.integers(0, n, m),
+        "valence": rng.choice(np.array([-1, 1], np.int8), m),
+        "strong": rng.random(m) < 0.4,
+        "u": rng.random(m),
+        "day": day,
+    }
+    params = kwom.Listening(
+        adopt_strong=0.3,
+        adopt_weak=0.1,
+        block_probability=0.2,
+        block_days=30,
+        expectation_shift=0.05,
+        negativity_weight=2.0,
+        eta=0.15,
+    )
+    ours = {k: v.copy() for k, v in state.items()}
+    ref = {k: v.copy() for k, v in state.items()}
+    got = kwom.listen(**messages, **ours, params=params)
+    want = wom.listen(**messages, **ref, params=params)
+    assert got == want
+    for name in state:
+        assert ours[name].tobytes() == ref[name].tobytes(), name
+    assert not np.array_equal(ours["expectation"], state["expectation"])
+    assert (ours["aware"] != state["aware"]).any()
+    assert (ours["blocked_until"] != state["blocked_until"]).any()
