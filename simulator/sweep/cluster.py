@@ -41,8 +41,33 @@ def _address_in(scheduler_file: str) -> str:
     return address
 
 
+# Dask workers sample the running task's stack every 10 ms (distributed.worker.profile).
+# For a sweep's long, GIL-holding points that costs about a fifth of each point's CPU
+# (measured: 6.0 s against 5.0 s a point at 2,000 customers), so the sweep stops it.
+PROFILER_CALLBACKS = ("profile", "profile-cycle")
+
+
+def stop_profiler(dask_worker: Any) -> int:
+    """Stop a worker's statistical profiler; run on each worker through ``client.run``.
+
+    Returns the number of callbacks stopped (0 if the worker was started with
+    ``distributed.worker.profile.enabled: False``).
+    """
+    stopped = 0
+    for name in PROFILER_CALLBACKS:
+        callback = dask_worker.periodic_callbacks.pop(name, None)
+        if callback is not None:
+            callback.stop()
+            stopped += 1
+    return stopped
+
+
 class DaskExecutor(Executor):
     """Tasks on a Dask cluster.
+
+    On connecting it stops the statistical profiler of the workers present
+    (:func:`stop_profiler`); workers added later keep theirs unless started with
+    ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` (docs/sweeps.md).
 
     Parameters
     ----------
@@ -56,6 +81,10 @@ class DaskExecutor(Executor):
         self.client = client
         self._own = own
         self._futures: list[Any] = []
+        try:
+            client.run(stop_profiler)
+        except Exception:  # noqa: BLE001, S110 - a speed-up only; the sweep runs without it
+            pass
         info = client.scheduler_info()
         workers = info.get("workers", {})
         self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))

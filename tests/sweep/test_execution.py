@@ -61,8 +61,12 @@ def test_a_dask_local_cluster_gives_the_same_bytes(serial, tmp_path):
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+        assert all(profiling.values())  # Dask's default
         executor = DaskExecutor(client)
         assert executor.workers == 2
+        profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+        assert not any(profiling.values())  # stopped: it costs a fifth of a point's CPU
         _, outcome = sweep_into(serial / "exp.yaml", tmp_path / "out", executor)
     assert outcome.finished == 6 and outcome.failed == 0
     assert same_files(serial / "out" / "parts", tmp_path / "out" / "parts") == []
