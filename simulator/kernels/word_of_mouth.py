@@ -199,3 +199,50 @@ def listen(
             x = np.float32(0.0) if x < 0 else x
             expectation[i, 0] = np.float32(10.0) if x > 10 else x
     return positive
+
+
+@jit
+def random_neighbour(indptr, indices, strong, speakers, u):
+    """One neighbour per speaker, the ``floor(u deg)``-th of its list, and whether that
+    tie is strong; -1 and False for a speaker without neighbours
+    (:func:`simulator.market.network.sampling.random_neighbour` is the reference)."""
+    m = speakers.shape[0]
+    listeners = np.full(m, -1, np.int64)
+    is_strong = np.zeros(m, np.bool_)
+    for r in range(m):
+        start = np.int64(indptr[speakers[r]])
+        deg = np.int64(indptr[speakers[r] + 1]) - start
+        if deg > 0:
+            slot = start + min(np.int64(u[r] * deg), deg - 1)
+            listeners[r] = indices[slot]
+            is_strong[r] = strong[slot]
+    return listeners, is_strong
+
+
+@jit
+def random_unaware_prospect_neighbour(indptr, indices, speakers, u, relationship, alive, aware):
+    """One neighbour per speaker among those who are alive prospects not yet aware of
+    the focal firm, the ``floor(u c)``-th of its ``c`` such neighbours; -1 when it has
+    none (:func:`simulator.market.network.sampling.random_non_flag_neighbour` over that
+    flag is the reference)."""
+    m = speakers.shape[0]
+    out = np.full(m, -1, np.int64)
+    for r in range(m):
+        start = np.int64(indptr[speakers[r]])
+        stop = np.int64(indptr[speakers[r] + 1])
+        count = np.int64(0)
+        for slot in range(start, stop):
+            j = indices[slot]
+            if relationship[j] == PROSPECT_CODE and alive[j] and not aware[j, 0]:
+                count += 1
+        if count == 0:
+            continue
+        rank = min(np.int64(u[r] * count), count - 1)
+        for slot in range(start, stop):
+            j = indices[slot]
+            if relationship[j] == PROSPECT_CODE and alive[j] and not aware[j, 0]:
+                if rank == 0:
+                    out[r] = j
+                    break
+                rank -= 1
+    return out

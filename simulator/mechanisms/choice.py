@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from simulator.engine.context import DayContext
 
 _EMPTY = np.zeros(0, dtype=np.float64)
+_NO_ROWS = np.zeros(0, dtype=np.int64)
 
 
 def choice_probabilities(utility: np.ndarray, considered: np.ndarray) -> np.ndarray:
@@ -274,66 +275,57 @@ def run(ctx: DayContext) -> None:
     its members' focal visits; habits learn."""
     p = ctx.pop
     rows = ctx.occasion_rows
-    d = ctx.day
-    chosen = np.zeros(0, dtype=np.int8)
-    if rows.size:
-        if ctx.config.modules.competition:
-            weights = compiled_utilities(ctx, rows)
-            asc = ctx.constants.asc
-            kernel.consider(rows, weights, asc, p.aware, p.blocked_until, p.relationship, d)
-            # numpy's SIMD exp beats a scalar exp per option in a kernel.
-            chosen = kernel.choose(ctx.choice_uniform, np.exp(weights, out=weights))
-        else:
-            chosen = kernel.focal_or_nowhere(
-                rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms
-            )
-    rows, chosen = retime(ctx, rows, chosen)
+    boosted = ctx.programme.rate_multiplier()
+    extra = _NO_ROWS if boosted is None else extra_occasions(ctx, rows, *boosted)
+    chosen, focal_p = _choose(ctx, rows, extra)
+    if boosted is not None:
+        chosen = skip_slowed(ctx, rows, chosen, *boosted)
+    if extra.size:
+        # The extra occasion ends at the focal firm with the member's probability of
+        # choosing it, else is skipped: choices at competitors are never touched.
+        focal = uniforms_at(ctx.streams.key("goal_gradient_choice", ctx.day), extra)
+        pick = np.where(focal < focal_p, np.int8(0), np.int8(p.n_firms)).astype(np.int8)
+        rows, chosen = np.concatenate([rows, extra]), np.concatenate([chosen, pick])
     if rows.size:
         kernel.learn_habit(rows, chosen, p.habit, ctx.config.market.choice.habit_smoothing)
     ctx.occasion_rows, ctx.chosen = rows, chosen
 
 
-def focal_probability(ctx: DayContext, rows: np.ndarray) -> np.ndarray:
-    """Each customer's logit probability of choosing the focal firm on an occasion."""
+def _choose(
+    ctx: DayContext, rows: np.ndarray, extra: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The store picked on each occasion of ``rows``, and the logit probability of the
+    focal firm for each of ``extra``: one utility pass for both, since each row's
+    utilities are its own."""
     p = ctx.pop
     d = ctx.day
+    n = rows.size
     if not ctx.config.modules.competition:
-        chosen = kernel.focal_or_nowhere(
-            rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms
-        )
-        return (chosen == 0).astype(np.float64)
-    weights = compiled_utilities(ctx, rows)
-    kernel.consider(rows, weights, ctx.constants.asc, p.aware, p.blocked_until, p.relationship, d)
-    w = np.exp(weights)
-    return w[:, 0] / (1.0 + w.sum(axis=1))
+        chosen = kernel.focal_or_nowhere(rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms)
+        focal = kernel.focal_or_nowhere(extra, p.aware, p.blocked_until, p.relationship, d, p.n_firms)
+        return chosen, (focal == 0).astype(np.float64)
+    both = np.concatenate([rows, extra]) if extra.size else rows
+    if both.size == 0:
+        return np.zeros(0, dtype=np.int8), _EMPTY
+    weights = compiled_utilities(ctx, both)
+    kernel.consider(both, weights, ctx.constants.asc, p.aware, p.blocked_until, p.relationship, d)
+    # numpy's SIMD exp beats a scalar exp per option in a kernel.
+    w = np.exp(weights, out=weights)
+    chosen = kernel.choose(ctx.choice_uniform, w[:n]) if n else np.zeros(0, dtype=np.int8)
+    return chosen, w[n:, 0] / (1.0 + w[n:].sum(axis=1))
 
 
-def retime(ctx: DayContext, rows: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The goal gradient re-times members' visits at the programme's own firm only
+def extra_occasions(
+    ctx: DayContext, rows: np.ndarray, members: np.ndarray, mult: np.ndarray
+) -> np.ndarray:
+    """Members with no occasion today who get an extra one from the goal gradient
     (Kivetz, Urminsky & Zheng 2006; docs/model.md §3.1, v2).
 
-    Where a member's multiplier M is below 1, a focal choice becomes a skip with
-    probability 1 - M; where it is above 1, a member with no occasion today has an
-    extra one with probability 1 - exp(-lambda (M - 1)), which ends at the focal firm
-    with the member's probability of choosing it, else is skipped. Choices at
-    competitors are never touched.
+    Where a member's multiplier M is above 1, a member with no occasion today has an
+    extra one with probability ``1 - exp(-lambda (M - 1))``; :func:`run` then sends it
+    to the focal firm with the member's probability of choosing it, else skips it.
     """
-    boosted = ctx.programme.rate_multiplier()
-    if boosted is None:
-        return rows, chosen
-    members, mult = boosted
     p = ctx.pop
-    nowhere = np.int8(p.n_firms)
-    key = ctx.streams.key("goal_gradient", ctx.day)
-    if rows.size:
-        pos = np.flatnonzero(chosen == 0)
-        at = np.searchsorted(members, rows[pos])
-        hit = (at < members.size) & (members[np.minimum(at, members.size - 1)] == rows[pos])
-        pos, m = pos[hit], mult[at[hit]]
-        slow = m < 1.0
-        u = uniforms_at(key, rows[pos[slow]])
-        chosen = chosen.copy()
-        chosen[pos[slow][u < 1.0 - m[slow]]] = nowhere
     fast = mult > 1.0
     cand = members[fast]
     # Who has an occasion today, as a mark over the population: np.isin sorted both.
@@ -341,10 +333,24 @@ def retime(ctx: DayContext, rows: np.ndarray, chosen: np.ndarray) -> tuple[np.nd
     has_occasion[rows] = True
     free = ~has_occasion[cand]
     cand, m = cand[free], mult[fast][free]
-    u = uniforms_at(key, cand)
-    extra = cand[u < -np.expm1(-p.rate[cand].astype(np.float64) * (m - 1.0))]
-    if extra.size == 0:
-        return rows, chosen
-    focal = uniforms_at(ctx.streams.key("goal_gradient_choice", ctx.day), extra)
-    pick = np.where(focal < focal_probability(ctx, extra), np.int8(0), nowhere).astype(np.int8)
-    return np.concatenate([rows, extra]), np.concatenate([chosen, pick])
+    u = uniforms_at(ctx.streams.key("goal_gradient", ctx.day), cand)
+    return cand[u < -np.expm1(-p.rate[cand].astype(np.float64) * (m - 1.0))]
+
+
+def skip_slowed(
+    ctx: DayContext, rows: np.ndarray, chosen: np.ndarray, members: np.ndarray, mult: np.ndarray
+) -> np.ndarray:
+    """The goal gradient slows members' visits at the programme's own firm only
+    (docs/model.md §3.1, v2): where a member's multiplier M is below 1, a focal choice
+    becomes a skip with probability 1 - M. Choices at competitors are never touched."""
+    if rows.size == 0:
+        return chosen
+    pos = np.flatnonzero(chosen == 0)
+    at = np.searchsorted(members, rows[pos])
+    hit = (at < members.size) & (members[np.minimum(at, members.size - 1)] == rows[pos])
+    pos, m = pos[hit], mult[at[hit]]
+    slow = m < 1.0
+    u = uniforms_at(ctx.streams.key("goal_gradient", ctx.day), rows[pos[slow]])
+    chosen = chosen.copy()
+    chosen[pos[slow][u < 1.0 - m[slow]]] = np.int8(ctx.pop.n_firms)
+    return chosen

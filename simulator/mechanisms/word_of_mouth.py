@@ -24,6 +24,7 @@ from simulator.mechanisms.visit import smooth
 
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
+    from simulator.market.network import SocialNetwork
 
 
 def likelihood_to_recommend(s: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -210,7 +211,7 @@ def spread(
     p = ctx.pop
     w = ctx.config.market.word_of_mouth
     assert ctx.network is not None
-    listeners, strong = random_neighbour(ctx.network, speakers, rng)
+    listeners, strong = _random_neighbour(ctx.network, speakers, rng)
     # Only people in the category hear: not those who left it or have yet to enter.
     ok = listeners >= 0
     ok[ok] = p.alive[listeners[ok]]
@@ -254,9 +255,8 @@ def refer(ctx: DayContext, promoters: np.ndarray, rng: np.random.Generator) -> N
     if referrers.size == 0:
         return
     # The referred is a non-customer neighbour: a prospect not yet aware of the firm.
-    eligible = (p.relationship == PROSPECT) & p.alive & ~p.aware[:, 0]
     assert ctx.network is not None
-    listeners = random_non_flag_neighbour(ctx.network, referrers, eligible, rng)
+    listeners = _random_unaware_prospect_neighbour(ctx, referrers, rng)
     ok = listeners >= 0
     referrers, listeners = referrers[ok], listeners[ok]
     ctx.totals.referrals_made += referrers.size
@@ -271,3 +271,35 @@ def refer(ctx: DayContext, promoters: np.ndarray, rng: np.random.Generator) -> N
     ctx.totals.referrals_converted += listeners.size
     ctx.programme.on_referral(ctx.day, referrers, listeners)
     ctx.members.on_referral(referrers)
+
+
+def _random_neighbour(
+    net: SocialNetwork, speakers: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~simulator.market.network.random_neighbour`, compiled on a network (tests
+    hold them equal): a dozen numpy calls on a few hundred speakers cost more than the
+    work, every day."""
+    if net.fully_mixed:
+        return random_neighbour(net, speakers, rng)
+    speakers = np.asarray(speakers, dtype=np.int64)
+    u = rng.random(speakers.size)
+    return kernel.random_neighbour(net.csr.indptr, net.csr.indices, net.strong, speakers, u)
+
+
+def _random_unaware_prospect_neighbour(
+    ctx: DayContext, referrers: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """:func:`~simulator.market.network.random_non_flag_neighbour` over the prospects not
+    yet aware of the firm, compiled on a network (tests hold them equal): the flag is
+    read for the referrers' neighbours only, not built over the whole population."""
+    p = ctx.pop
+    net = ctx.network
+    assert net is not None
+    if net.fully_mixed:
+        eligible = (p.relationship == PROSPECT) & p.alive & ~p.aware[:, 0]
+        return random_non_flag_neighbour(net, referrers, eligible, rng)
+    referrers = np.asarray(referrers, dtype=np.int64)
+    u = rng.random(referrers.size)
+    return kernel.random_unaware_prospect_neighbour(
+        net.csr.indptr, net.csr.indices, referrers, u, p.relationship, p.alive, p.aware
+    )

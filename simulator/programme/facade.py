@@ -16,6 +16,7 @@ import numpy as np
 
 from simulator.config.schema import Programme as ProgrammeSpec
 from simulator.engine.state import ACTIVE
+from simulator.kernels import points as points_kernel
 from simulator.programme import campaigns as camp
 from simulator.programme import points as pts
 from simulator.programme import reporting
@@ -292,7 +293,9 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
     def _deduct(self, rows: np.ndarray, amount: np.ndarray) -> None:
         rules = self.rules
         order = pts.bucket_order(rules.current_bucket(self.ctx.day), rules.n_buckets)
-        pts.deduct_fifo(self.state.buckets, rows, amount, order)
+        # Compiled: the reference's loop over bucket columns, every redemption day.
+        if points_kernel.deduct_fifo(self.state.buckets, rows, amount.astype(np.int64), order):
+            raise ValueError("deduct_fifo: amount exceeds balance (points would go negative)")
         self.state.points_balance[rows] -= amount.astype(np.int32)
 
     # -------------------------------------------------------------- reporting

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+from types import SimpleNamespace
 
-from simulator.engine.state import NEVER
+import numpy as np
+import pytest
+
+from simulator.engine.state import NEVER, PROSPECT
 from simulator.kernels import word_of_mouth as kwom
 from simulator.kernels.uniforms import uniforms_at
+from simulator.market.network import build_network, random_neighbour, random_non_flag_neighbour
 from simulator.mechanisms import word_of_mouth as wom
 
 
@@ -103,3 +107,37 @@ def test_listen_equals_the_word_of_mouth_rule():
     assert not np.array_equal(ours["expectation"], state["expectation"])
     assert (ours["aware"] != state["aware"]).any()
     assert (ours["blocked_until"] != state["blocked_until"]).any()
+
+
+@pytest.mark.parametrize("kind", ["watts_strogatz", "barabasi_albert"])
+def test_random_neighbour_kernel_equals_the_reference(kind):
+    rng = np.random.default_rng(8)
+    n = 5_000
+    net = build_network(kind, n, rng)
+    speakers = rng.integers(0, n, 700)  # repeats allowed
+    want = random_neighbour(net, speakers, np.random.default_rng(1))
+    got = wom._random_neighbour(net, speakers, np.random.default_rng(1))
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    assert got[1].any() and (got[0] >= 0).all()
+
+
+@pytest.mark.parametrize("kind", ["watts_strogatz", "barabasi_albert", "fully_mixed"])
+def test_referral_neighbour_kernel_equals_the_reference(kind):
+    rng = np.random.default_rng(9)
+    n = 5_000
+    net = build_network(kind, n, rng)
+    pop = SimpleNamespace(
+        relationship=rng.integers(0, 3, n).astype(np.int8),
+        alive=rng.random(n) < 0.9,
+        aware=rng.random((n, 3)) < 0.7,
+    )
+    ctx = SimpleNamespace(pop=pop, network=net)
+    referrers = rng.integers(0, n, 400)
+    eligible = (pop.relationship == PROSPECT) & pop.alive & ~pop.aware[:, 0]
+    want = random_non_flag_neighbour(net, referrers, eligible, np.random.default_rng(2))
+    got = wom._random_unaware_prospect_neighbour(ctx, referrers, np.random.default_rng(2))
+    np.testing.assert_array_equal(got, want)
+    # Both outcomes occur on a network: referrers with and without an eligible neighbour.
+    assert (got >= 0).any() and (net.fully_mixed or (got < 0).any())
+    assert eligible[got[got >= 0]].all()

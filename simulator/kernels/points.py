@@ -1,0 +1,27 @@
+"""The points ledger's redemption pass, compiled (docs/model.md §4.1).
+
+:func:`simulator.programme.points.deduct_fifo` is the readable reference; its loop over
+bucket columns costs a dozen numpy calls per column on every redemption day.
+"""
+
+from __future__ import annotations
+
+from simulator.kernels import jit
+
+
+@jit
+def deduct_fifo(buckets, rows, amount, order):
+    """Remove ``amount[r]`` points from row ``rows[r]``'s buckets, oldest column of
+    ``order`` first, in place; returns the points that could not be removed."""
+    short = 0
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        left = amount[r]
+        for b in order:
+            if left == 0:
+                break
+            take = min(buckets[i, b], left)
+            buckets[i, b] -= take
+            left -= take
+        short += left
+    return short
