@@ -16,9 +16,9 @@ import numpy as np
 
 from simulator.engine.state import NEVER
 from simulator.kernels import choice as kernel
+from simulator.kernels import programme as kernel_programme
 from simulator.kernels.uniforms import uniforms_at
 from simulator.mechanisms.defection import switching_cost, tenure_table
-from simulator.mechanisms.rows import per_row
 
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
@@ -160,12 +160,7 @@ def utility_terms(ctx: DayContext, rows: np.ndarray) -> UtilityTerms:
     extra = _EMPTY
     if prog.active:
         # The programme as a price cut, plus status and rewarded-behaviour bonuses.
-        psi = reward_sensitivity(ctx)
-        focal_rate = prog.reward_rate(rows)
-        extra = per_row(prog.utility_bonus(rows), rows.size)
-        mem = np.flatnonzero(focal_rate)
-        beta = p.price_sens[rows[mem]]
-        extra[mem] -= beta * np.log1p(-psi[p.segment[rows[mem]]] * focal_rate[mem])
+        extra = prog.focal_terms(rows, reward_sensitivity(ctx))
     offers = ctx.offers
     empty = np.zeros((0, p.n_firms), dtype=np.float32)
     cut = conquest = empty
@@ -276,10 +271,18 @@ def run(ctx: DayContext) -> None:
     p = ctx.pop
     rows = ctx.occasion_rows
     boosted = ctx.programme.rate_multiplier()
-    extra = _NO_ROWS if boosted is None else extra_occasions(ctx, rows, *boosted)
+    extra = _NO_ROWS
+    if boosted is not None:
+        # Compiled twin of extra_occasions (tests hold them equal).
+        extra = kernel_programme.extra_occasions(
+            rows, *boosted, ctx.streams.key("goal_gradient", ctx.day), p.rate, p.n
+        )
     chosen, focal_p = _choose(ctx, rows, extra)
     if boosted is not None:
-        chosen = skip_slowed(ctx, rows, chosen, *boosted)
+        # Compiled twin of skip_slowed.
+        chosen = kernel_programme.skip_slowed(
+            rows, chosen, *boosted, ctx.streams.key("goal_gradient", ctx.day), np.int8(p.n_firms)
+        )
     if extra.size:
         # The extra occasion ends at the focal firm with the member's probability of
         # choosing it, else is skipped: choices at competitors are never touched.
@@ -291,9 +294,7 @@ def run(ctx: DayContext) -> None:
     ctx.occasion_rows, ctx.chosen = rows, chosen
 
 
-def _choose(
-    ctx: DayContext, rows: np.ndarray, extra: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _choose(ctx: DayContext, rows: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The store picked on each occasion of ``rows``, and the logit probability of the
     focal firm for each of ``extra``: one utility pass for both, since each row's
     utilities are its own."""
@@ -301,8 +302,12 @@ def _choose(
     d = ctx.day
     n = rows.size
     if not ctx.config.modules.competition:
-        chosen = kernel.focal_or_nowhere(rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms)
-        focal = kernel.focal_or_nowhere(extra, p.aware, p.blocked_until, p.relationship, d, p.n_firms)
+        chosen = kernel.focal_or_nowhere(
+            rows, p.aware, p.blocked_until, p.relationship, d, p.n_firms
+        )
+        focal = kernel.focal_or_nowhere(
+            extra, p.aware, p.blocked_until, p.relationship, d, p.n_firms
+        )
         return chosen, (focal == 0).astype(np.float64)
     both = np.concatenate([rows, extra]) if extra.size else rows
     if both.size == 0:
@@ -316,7 +321,12 @@ def _choose(
 
 
 def extra_occasions(
-    ctx: DayContext, rows: np.ndarray, members: np.ndarray, mult: np.ndarray
+    ctx: DayContext,
+    rows: np.ndarray,
+    members: np.ndarray,
+    mult: np.ndarray,
+    *,
+    key: np.uint64 | None = None,
 ) -> np.ndarray:
     """Members with no occasion today who get an extra one from the goal gradient
     (Kivetz, Urminsky & Zheng 2006; docs/model.md §3.1, v2).
@@ -333,12 +343,19 @@ def extra_occasions(
     has_occasion[rows] = True
     free = ~has_occasion[cand]
     cand, m = cand[free], mult[fast][free]
-    u = uniforms_at(ctx.streams.key("goal_gradient", ctx.day), cand)
+    key = ctx.streams.key("goal_gradient", ctx.day) if key is None else key
+    u = uniforms_at(key, cand)
     return cand[u < -np.expm1(-p.rate[cand].astype(np.float64) * (m - 1.0))]
 
 
 def skip_slowed(
-    ctx: DayContext, rows: np.ndarray, chosen: np.ndarray, members: np.ndarray, mult: np.ndarray
+    ctx: DayContext,
+    rows: np.ndarray,
+    chosen: np.ndarray,
+    members: np.ndarray,
+    mult: np.ndarray,
+    *,
+    key: np.uint64 | None = None,
 ) -> np.ndarray:
     """The goal gradient slows members' visits at the programme's own firm only
     (docs/model.md §3.1, v2): where a member's multiplier M is below 1, a focal choice
@@ -350,7 +367,8 @@ def skip_slowed(
     hit = (at < members.size) & (members[np.minimum(at, members.size - 1)] == rows[pos])
     pos, m = pos[hit], mult[at[hit]]
     slow = m < 1.0
-    u = uniforms_at(ctx.streams.key("goal_gradient", ctx.day), rows[pos[slow]])
+    key = ctx.streams.key("goal_gradient", ctx.day) if key is None else key
+    u = uniforms_at(key, rows[pos[slow]])
     chosen = chosen.copy()
     chosen[pos[slow][u < 1.0 - m[slow]]] = np.int8(ctx.pop.n_firms)
     return chosen

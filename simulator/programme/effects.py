@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulator.engine.state import ACTIVE, NEVER
+from simulator.engine.state import NEVER
+from simulator.kernels import programme as kernel
 from simulator.programme import tiers as tiers_mod
-from simulator.programme.motivation import centred_goal_gradient, points_pressure_multiplier
+from simulator.programme.motivation import goal_gradient_centre, points_pressure_multiplier
+
+_NONE = np.zeros(0, dtype=np.float32)
 
 if TYPE_CHECKING:
     from simulator.config.schema import Programme as ProgrammeSpec
@@ -56,13 +59,22 @@ class ProgrammeEffects:
         """
         p = self.ctx.pop
         d = self.ctx.day
-        recent = p.last_focal_day >= d - self.spec.goal_gradient_window_days
-        members = np.flatnonzero(self.members() & (p.relationship == ACTIVE) & recent)
+        st = self.state
+        gamma = self.spec.goal_gradient
+        # Compiled: the eligible members and centred_goal_gradient of their progress.
+        members, mult = kernel.goal_gradient_members(
+            p.member,
+            p.alive,
+            p.relationship,
+            p.last_focal_day,
+            d - self.spec.goal_gradient_window_days,
+            st.points_balance,
+            float(self.rules.thresholds[0]),
+            float(gamma),
+            goal_gradient_centre(gamma),
+        )
         if members.size == 0:
             return None
-        st = self.state
-        progress = st.points_balance[members] / float(self.rules.thresholds[0])
-        mult = centred_goal_gradient(progress, self.spec.goal_gradient)
         review = self.ctx.calendar.next_time("programme.review") if self.tier_labels() else None
         if review is not None:
             # The review falls between day floor(review) and the next; counted from the
@@ -98,6 +110,50 @@ class ProgrammeEffects:
         earn = self.spec.points_per_unit * self.rules.tier_earn[self.state.tier[rows[mem]]]
         out[mem] = earn * self.rules.point_value * (1.0 - self.expected_breakage())
         return out
+
+    def focal_terms(self, rows: np.ndarray, psi_by_segment: np.ndarray) -> np.ndarray:
+        """The programme's utility terms of the focal firm, compiled: :meth:`utility_bonus`
+        minus ``beta_P ln(1 - psi reward_rate)`` for members (:meth:`reward_rate`); tests
+        hold them equal."""
+        ctx = self.ctx
+        p = ctx.pop
+        spec = self.spec
+        st = self.state
+        rules = self.rules
+        share = st.retention_share[rows]
+        share_term = _NONE
+        if share.any():
+            share_term = p.price_sens[rows] * np.log1p(-np.minimum(share, 0.9))
+        rate_by_tier = (
+            spec.points_per_unit
+            * rules.tier_earn
+            * rules.point_value
+            * (1.0 - self.expected_breakage())
+        )
+        return kernel.focal_terms(
+            rows,
+            ctx.day,
+            p.member,
+            p.segment,
+            st.tier,
+            st.last_redeem_day,
+            st.demoted_on,
+            st.lost_status,
+            p.price_sens,
+            np.array([s.status_sensitivity for s in ctx.config.market.segments]),
+            self.ladder.status,
+            rate_by_tier,
+            psi_by_segment,
+            share_term,
+            (
+                float(ctx.config.market.choice.status_weight),
+                float(spec.rewarded_boost),
+                float(spec.rewarded_half_life),
+                float(1.2 if spec.tiers.advance_notice else spec.demotion_penalty),
+                tiers_mod.DEMOTION_HALF_LIFE,
+            ),
+            0.5,
+        )
 
     def utility_bonus(self, rows: np.ndarray) -> np.ndarray | float:
         """Status, demotion penalty and the rewarded-behaviour boost (Taylor & Neslin 2005)."""

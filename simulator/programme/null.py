@@ -66,6 +66,9 @@ class NoProgramme:
     def utility_bonus(self, rows: np.ndarray) -> float:
         return 0.0
 
+    def focal_terms(self, rows: np.ndarray, psi_by_segment: np.ndarray) -> np.ndarray:
+        return np.zeros(rows.size)
+
     def financial_switching_cost(self, rows: np.ndarray) -> float:
         return 0.0
 

@@ -63,8 +63,16 @@ def review_level(current: np.ndarray, qualified: np.ndarray, *, soft_landing: bo
     return qualified.astype(np.int8)
 
 
+# The demotion penalty halves every 180 days (Wagner, Hennig-Thurau & Rudolph 2009).
+DEMOTION_HALF_LIFE = 180.0
+
+
 def demotion_penalty(
-    lost_status: np.ndarray, days_since: np.ndarray, *, factor: float, half_life: float = 180.0
+    lost_status: np.ndarray,
+    days_since: np.ndarray,
+    *,
+    factor: float,
+    half_life: float = DEMOTION_HALF_LIFE,
 ) -> np.ndarray:
     """Utility penalty after a demotion: ``factor * lost status``, halving every 180 days.
 

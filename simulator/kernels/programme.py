@@ -1,0 +1,131 @@
+"""The programme's terms in store choice, compiled (docs/model.md §3.1-3.2, §4.2, v2).
+
+On a day with a programme, its rules read a dozen member arrays each through short
+numpy expressions; inside a running model those calls cost more than the work. The
+readable references are :meth:`~simulator.programme.effects.ProgrammeEffects.rate_multiplier`
+(with :func:`~simulator.programme.motivation.centred_goal_gradient`),
+:meth:`~simulator.programme.effects.ProgrammeEffects.utility_bonus` and
+:meth:`~simulator.programme.effects.ProgrammeEffects.reward_rate`,
+:func:`~simulator.mechanisms.choice.utility_terms`, and the goal gradient's re-timing
+in :mod:`simulator.mechanisms.choice`; ``tests/kernels/test_programme.py`` holds them
+equal, bit for bit.
+
+Powers take their base as an argument: LLVM rewrites ``0.5 ** x`` with a constant base
+into another function, which differs from the C library's ``pow`` (numpy's) in the
+last bit for about one argument in a thousand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulator.kernels import ACTIVE_CODE, NEVER_DAY, jit
+from simulator.kernels.uniforms import counter_uniform
+
+
+@jit
+def goal_gradient_members(
+    member, alive, relationship, last_focal_day, since_day, points_balance, threshold, gamma, centre
+):
+    """Members eligible for re-timing (alive, active, a focal visit since ``since_day``)
+    and their centred goal-gradient multiplier ``exp(gamma (clip(progress) - c))``."""
+    n = member.shape[0]
+    rows = np.empty(n, np.int64)
+    mult = np.empty(n, np.float64)
+    k = 0
+    for i in range(n):
+        if (
+            member[i]
+            and alive[i]
+            and relationship[i] == ACTIVE_CODE
+            and last_focal_day[i] >= since_day
+        ):
+            progress = points_balance[i] / threshold
+            rows[k] = i
+            mult[k] = math.exp(gamma * (min(max(progress, 0.0), 1.0) - centre))
+            k += 1
+    return rows[:k], mult[:k]
+
+
+@jit
+def extra_occasions(rows, members, mult, key, rate, n):
+    """Members with a multiplier above 1 and no occasion today who get an extra one:
+    uniform below ``1 - exp(-rate (M - 1))``."""
+    has_occasion = np.zeros(n, np.bool_)
+    for r in range(rows.shape[0]):
+        has_occasion[rows[r]] = True
+    out = np.empty(members.shape[0], np.int64)
+    k = 0
+    for j in range(members.shape[0]):
+        i = members[j]
+        m = mult[j]
+        if m > 1.0 and not has_occasion[i]:
+            if counter_uniform(key, i) < -math.expm1(-np.float64(rate[i]) * (m - 1.0)):
+                out[k] = i
+                k += 1
+    return out[:k]
+
+
+@jit
+def skip_slowed(rows, chosen, members, mult, key, nowhere):
+    """A copy of ``chosen`` where members' focal choices with a multiplier M below 1 are
+    skipped with probability 1 - M (``members`` sorted)."""
+    out = chosen.copy()
+    size = members.shape[0]
+    for r in range(rows.shape[0]):
+        if chosen[r] != 0:
+            continue
+        j = np.searchsorted(members, rows[r])
+        if j < size and members[j] == rows[r]:
+            m = mult[j]
+            if m < 1.0 and counter_uniform(key, rows[r]) < 1.0 - m:
+                out[r] = nowhere
+    return out
+
+
+@jit
+def focal_terms(
+    rows,
+    day,
+    member,
+    segment,
+    tier,
+    last_redeem_day,
+    demoted_on,
+    lost_status,
+    price_sens,
+    status_sensitivity,
+    status,
+    rate_by_tier,
+    psi_by_segment,
+    share_term,
+    weights,
+    half,
+):
+    """The programme's utility terms of the focal firm for each row: status, the
+    rewarded-behaviour boost, the demotion penalty, a retention offer (``share_term``
+    per row, or empty) and the reward rate as a perceived price cut."""
+    status_weight, boost, boost_half_life, demotion_factor, demotion_half_life = weights
+    out = np.zeros(rows.shape[0], np.float64)
+    has_share = share_term.shape[0] > 0
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        if member[i]:
+            t = tier[i]
+            out[r] += status_weight * status_sensitivity[segment[i]] * status[t]
+            since = max(np.int32(day) - np.int32(last_redeem_day[i]), 0)
+            out[r] += boost * half ** (since / boost_half_life)
+            if demoted_on[i] != NEVER_DAY:
+                ago = max(np.int32(day) - np.int32(demoted_on[i]), 0)
+                lost = np.float32(demotion_factor) * lost_status[i]
+                out[r] -= np.float64(lost) * half ** (ago / demotion_half_life)
+        if has_share:
+            out[r] -= np.float64(share_term[r])
+        if member[i]:
+            rate = rate_by_tier[tier[i]]
+            if rate != 0.0:
+                beta = np.float64(price_sens[i])
+                out[r] -= beta * math.log1p(-psi_by_segment[segment[i]] * rate)
+    return out
