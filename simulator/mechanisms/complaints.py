@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.kernels import complaints as kernel
+
 if TYPE_CHECKING:
     from simulator.engine.context import DayContext
 
@@ -53,7 +55,49 @@ def file(
     failed: np.ndarray,
     rng: np.random.Generator,
 ) -> None:
-    """Focal visitors with a bad experience complain; complaints join the desk's queue."""
+    """Focal visitors with a bad experience complain; complaints join the desk's queue.
+
+    :func:`file_reference` is the same rule in numpy; the compiled pass runs here (tests
+    hold them equal).
+    """
+    p = ctx.pop
+    d = ctx.day
+    cp = ctx.config.market.complaints
+    who = kernel.file_complaints(
+        rows,
+        s,
+        s_before,
+        failed,
+        rng.random(rows.size),
+        cp.threshold,
+        cp.rate,
+        cp.rate_after_failure,
+        d,
+        cp.memory_days,
+        p.last_failure_day,
+        p.complaint_s,
+        p.complaint_s_before,
+        p.complaint_first,
+        p.complaints,
+    )
+    if who.size == 0:
+        return
+    arrivals = (d - 1) + np.sort(rng.random(who.size))
+    ctx.desk.submit(who, arrivals, ctx.streams.get("desk_service", d))
+    ctx.flows.complaints += who.size
+    ctx.members.on_complaint(who)
+
+
+def file_reference(
+    ctx: DayContext,
+    rows: np.ndarray,
+    s: np.ndarray,
+    s_before: np.ndarray,
+    failed: np.ndarray,
+    u: np.ndarray,
+) -> np.ndarray:
+    """Who complains, with the complaint's state booked: the numpy reference of the
+    compiled pass in :func:`file` (``u``: each visitor's uniform)."""
     p = ctx.pop
     d = ctx.day
     cp = ctx.config.market.complaints
@@ -64,9 +108,7 @@ def file(
         rate=cp.rate,
         rate_after_failure=cp.rate_after_failure,
     )
-    complain = rng.random(rows.size) < prob
-    if not complain.any():
-        return
+    complain = u < prob
     who = rows[complain]
     first_failure = failed[complain] & (
         (d - p.last_failure_day[who].astype(np.int32)) > cp.memory_days
@@ -75,10 +117,7 @@ def file(
     p.complaint_s_before[who] = s_before[complain]
     p.complaint_first[who] = first_failure
     p.complaints[who] += 1
-    arrivals = (d - 1) + np.sort(rng.random(who.size))
-    ctx.desk.submit(who, arrivals, ctx.streams.get("desk_service", d))
-    ctx.flows.complaints += who.size
-    ctx.members.on_complaint(who)
+    return who
 
 
 def run(ctx: DayContext) -> None:
