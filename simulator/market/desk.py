@@ -8,9 +8,9 @@ randomness: every draw comes from a numpy generator passed in by the model.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import typing
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from heapq import heappush
 from typing import Any
@@ -164,17 +164,22 @@ class ComplaintDesk:
         ):
             case = _Case(next(self._keys), c, t, s)
             self._cases[case.key] = case
-            self.env.process(self._complaint(case))
+            # The float SimPy would schedule a timeout of the delay at.
+            case.arrive_at = self.env.now + max(case.arrival - self.env.now, 0.0)
+            At(self.env, case.arrive_at, value=case).callbacks.append(self._arrived)
         self.complaints_received += customers.size
 
-    def _complaint(self, case: _Case) -> Generator[simpy.Event, Any, None]:
-        delay = max(case.arrival - self.env.now, 0.0)
-        case.arrive_at = self.env.now + delay  # the float SimPy schedules the arrival at
-        yield self.env.timeout(delay)
-        self._waiting += 1
-        yield from self._queue(case, None)
+    # A complaint's course is a chain of SimPy events with callbacks: arrival, a handler
+    # token from the store (at once, or when one is put back), the end of its handling.
+    # A process per complaint ran the same chain with two more events and a generator
+    # frame each, which was most of the desk's cost.
 
-    def _queue(self, case: _Case, lapse_at: float | None) -> Generator[simpy.Event, Any, None]:
+    def _arrived(self, event: simpy.Event) -> None:
+        case = typing.cast(_Case, event.value)
+        self._waiting += 1
+        self._request(case, None)
+
+    def _request(self, case: _Case, lapse_at: float | None) -> None:
         request = self.handlers.get()
         case.request = request
         if lapse_at is not None:
@@ -184,28 +189,27 @@ class ComplaintDesk:
             # Queued: a complaint still waiting when the service level lapses has failed
             # the customer (a double deviation) there and then, though it is handled
             # later. A timer with a callback, not ``request | lapse``: a condition event
-            # per complaint was most of the desk's cost.
+            # per complaint cost more than the rest of the desk.
             case.lapse_at = self.env.now + self.service_level
             lapse = self.env.timeout(self.service_level, value=(case, request))
         else:
             lapse = None
         if lapse is not None:
             lapse.callbacks.append(self._lapsed)
-        token = yield request
+        request.callbacks.append(functools.partial(self._serve, case))
+
+    def _serve(self, case: _Case, request: simpy.Event) -> None:
         # The lapse callback ran first exactly when it recorded the failure.
         self._waiting -= 1
         self._serving += 1
         case.waited = self.env.now - case.arrival
         self._waits.append(case.waited)
         case.end_at = self.env.now + case.service
-        case.token = token
-        yield self.env.timeout(case.service)
-        self._finish(case)
+        case.token = request.value
+        self.env.timeout(case.service, value=case).callbacks.append(self._served)
 
-    def _resume_service(self, case: _Case) -> Generator[simpy.Event, Any, None]:
-        assert case.end_at is not None
-        yield At(self.env, case.end_at)
-        self._finish(case)
+    def _served(self, event: simpy.Event) -> None:
+        self._finish(typing.cast(_Case, event.value))
 
     def _finish(self, case: _Case) -> None:
         self._serving -= 1
@@ -326,17 +330,11 @@ class ComplaintDesk:
         for item in data["serving_cases"]:
             c = case(item)
             c.token = object()
-            desk.env.process(desk._resume_service(c))
+            At(desk.env, c.end_at, value=c).callbacks.append(desk._served)
         for item in data["queued"]:
             c = case(item)
-            lapse = c.lapse_at if not c.lapsed else None
-            desk.env.process(desk._queue(c, lapse))
+            desk._request(c, c.lapse_at if not c.lapsed else None)
         for item in data["arriving"]:
-            desk.env.process(desk._arrive(case(item)))
+            c = case(item)
+            At(desk.env, c.arrive_at, value=c).callbacks.append(desk._arrived)
         return desk
-
-    def _arrive(self, case: _Case) -> Generator[simpy.Event, Any, None]:
-        assert case.arrive_at is not None
-        yield At(self.env, case.arrive_at)
-        self._waiting += 1
-        yield from self._queue(case, None)
