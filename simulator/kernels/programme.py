@@ -129,3 +129,39 @@ def focal_terms(
                 beta = np.float64(price_sens[i])
                 out[r] -= beta * math.log1p(-psi_by_segment[segment[i]] * rate)
     return out
+
+
+@jit
+def financial_factor(
+    rows,
+    member,
+    mean_spend,
+    price,
+    floor,
+    points_balance,
+    point_worth,
+    tier,
+    tier_discount,
+    has_tiers,
+    rate,
+    habit,
+    price_sens,
+    minus_kappa,
+):
+    """``exp(-kappa SC_fin)`` of each row: SC_fin is beta_P x (points at risk + 90 days
+    of tier discount) / typical basket for members, in float32 as the reference keeps
+    it, and 0 for the others."""
+    out = np.empty(rows.shape[0], np.float64)
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        cost = np.float32(0.0)
+        if member[i]:
+            basket = max(mean_spend[i] * price, floor)
+            value = np.float64(points_balance[i]) * np.float64(point_worth)
+            if has_tiers:
+                value = value + tier_discount[tier[i]] * np.float64(rate[i]) * 90.0 * np.float64(
+                    basket
+                ) * np.float64(habit[i, 0])
+            cost = np.float32(np.float64(price_sens[i]) * value / np.float64(basket))
+        out[r] = math.exp(minus_kappa * np.float64(cost))
+    return out

@@ -140,8 +140,8 @@ def run(ctx: DayContext) -> None:
     financial = extra = _EMPTY
     kappa = dp.switching_cost_weight
     if ctx.programme.active:
-        sc_fin = per_row(ctx.programme.financial_switching_cost(rows), rows.size)
-        financial = np.exp(-kappa * sc_fin)
+        # exp(-kappa financial_switching_cost), compiled.
+        financial = ctx.programme.financial_factor(rows, kappa)
     if ctx.offers.hazard is not None:
         extra = per_row(ctx.offers.defection_hazard(rows), rows.size)
     leave = kernel.defection_draws(

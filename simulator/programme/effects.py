@@ -33,6 +33,7 @@ class ProgrammeEffects:
     rules: ProgrammeRules
     state: ProgrammeState
     ladder: TierLadder
+    _mean_spend: np.ndarray  # float32 E[spend] per customer at price 1 (the facade's)
 
     @property
     def spec(self) -> ProgrammeSpec:  # pragma: no cover - defined by the facade
@@ -209,6 +210,30 @@ class ProgrammeEffects:
             value = value + disc * p.rate[r] * 90 * basket * p.habit[r, 0]
         out[mem] = p.price_sens[r] * value / basket
         return out
+
+    def financial_factor(self, rows: np.ndarray, kappa: float) -> np.ndarray:
+        """``exp(-kappa x financial_switching_cost)`` of each row, compiled (tests hold it
+        equal to :meth:`financial_switching_cost`): the factor on the defection hazard."""
+        p = self.ctx.pop
+        st = self.state
+        rules = self.rules
+        at_risk = self.spec.expiry.kind != "none"
+        return kernel.financial_factor(
+            rows,
+            p.member,
+            self._mean_spend,
+            np.float32(self.ctx.focal.price),
+            np.float32(1e-6),
+            st.points_balance,
+            np.float32(rules.point_value * (1 - self.expected_breakage()) * at_risk),
+            st.tier,
+            rules.tier_discount,
+            bool(rules.tier_discount.any()),
+            p.rate,
+            p.habit,
+            p.price_sens,
+            -kappa,
+        )
 
     def discount(self, rows: np.ndarray) -> np.ndarray | float:
         """Members' tier discount."""

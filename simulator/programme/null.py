@@ -72,6 +72,9 @@ class NoProgramme:
     def financial_switching_cost(self, rows: np.ndarray) -> float:
         return 0.0
 
+    def financial_factor(self, rows: np.ndarray, kappa: float) -> np.ndarray:
+        return np.ones(rows.size)
+
     def discount(self, rows: np.ndarray) -> float:
         return 0.0
 

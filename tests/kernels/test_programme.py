@@ -106,3 +106,12 @@ def test_goal_gradient_retiming_equals_the_reference(model):
         extras += got_extra.size
         skips += int((got != chosen).sum())
     assert extras > 0 and skips > 0
+
+
+def test_financial_factor_equals_the_reference(model):
+    p = model.pop
+    rows = np.flatnonzero(p.alive)
+    kappa = 0.7
+    want = np.exp(-kappa * per_row(model.programme.financial_switching_cost(rows), rows.size))
+    np.testing.assert_array_equal(model.programme.financial_factor(rows, kappa), want)
+    assert (want < 1).any() and (want == 1).any()
