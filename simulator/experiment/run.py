@@ -112,6 +112,12 @@ def run(
     return result
 
 
+def summary_of(model: LoyaltyModel) -> dict[str, Any]:
+    """The headline KPIs of a finished run (``summary.json``), and nothing else: what a
+    sweep keeps of each run, without the per-customer table of :func:`results_of`."""
+    return summarise(model.ctx, model.metrics.frame())
+
+
 def results_of(
     model: LoyaltyModel, strategy: str, *, transactions: bool | TransactionLog = False
 ) -> RunResult:

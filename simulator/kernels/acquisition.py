@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.kernels import ACTIVE_CODE, PROSPECT_CODE, compact, jit
+from simulator.kernels.uniforms import counter_uniform
 
 
 @jit
@@ -47,3 +48,26 @@ def recommending_share(rows, indptr, indices, alive, relationship, satisfaction,
         # float64 division rounded once to float32, as numpy's divide into float32 does.
         share[r] = count / (hi - lo)
     return share
+
+
+@jit
+def awareness_candidates(alive, relationship, aware_focal, blocked_until, day, key, below):
+    """:func:`unaware_prospects` whose uniform in the stream ``key`` is below ``below``,
+    with that uniform: the thinning of the awareness draw in one pass."""
+    n = alive.shape[0]
+    rows = np.empty(n, np.int64)
+    u = np.empty(n, np.float32)
+    k = 0
+    for i in range(n):
+        if (
+            alive[i]
+            and relationship[i] == PROSPECT_CODE
+            and not aware_focal[i]
+            and blocked_until[i] < day
+        ):
+            ui = counter_uniform(key, i)
+            if ui < below:
+                rows[k] = i
+                u[k] = ui
+                k += 1
+    return rows[:k], u[:k]

@@ -10,7 +10,6 @@ import numpy as np
 
 from simulator.engine.state import ACTIVE, SOURCE_ADVERTISING, SOURCE_WOM
 from simulator.kernels import acquisition as kernel
-from simulator.kernels.uniforms import uniforms_at
 from simulator.market.network import neighbour_share_of
 from simulator.mechanisms.defection import hazard_to_probability
 
@@ -50,16 +49,22 @@ def run(ctx: DayContext) -> None:
     p = ctx.pop
     d = ctx.day
     a = c.market.acquisition
-    prospects = kernel.unaware_prospects(p.alive, p.relationship, p.aware[:, 0], p.blocked_until, d)
-    u = uniforms_at(ctx.transition_key, prospects)
     social = c.modules.word_of_mouth and ctx.network is not None and a.q_int > 0
     terms = dict(p_ext=a.p_ext, q_int=a.q_int, advertising=a.advertising)
-    # Thinning: with f <= 1 the hazard is at most h_top, so only prospects whose
+    # Thinning: with f <= 1 the hazard is at most h_top, so only unaware prospects whose
     # uniform is below its probability can become aware today (a fraction of a per
-    # cent), and only theirs needs the share f of recommending neighbours.
+    # cent), and only theirs needs the share f of recommending neighbours. One compiled
+    # pass finds them (unaware_prospects, then their uniforms, in numpy).
     h_top = awareness_hazard(1.0 if social else 0.0, **terms)
-    maybe = u < hazard_to_probability(h_top) * (1.0 + 1e-6)
-    rows, u = prospects[maybe], u[maybe]
+    rows, u = kernel.awareness_candidates(
+        p.alive,
+        p.relationship,
+        p.aware[:, 0],
+        p.blocked_until,
+        d,
+        ctx.transition_key,
+        float(hazard_to_probability(h_top) * (1.0 + 1e-6)),
+    )
     if social and ctx.network is not None:
         f = recommending_share(ctx, rows)
     else:

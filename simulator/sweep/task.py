@@ -98,7 +98,7 @@ def run_point(task: PointTask, *, context: Context) -> PointResult:
                 try:
                     experiment.start(model, name)
                     experiment.report(model)
-                    summary = runner.results_of(model, name).summary
+                    summary = runner.summary_of(model)
                 except Exception as exc:
                     raise RuntimeError(
                         f"strategy {name!r} replication {k} (seed {seed}): "
