@@ -116,3 +116,18 @@ def defection_draws(
         leave[k] = i
         k += u < event_probability(h)
     return leave[:k].copy()
+
+
+@jit
+def returns(rows, key, satisfaction, floor, chance):
+    """Lapsed customers (``rows``) whose uniform in the stream ``key`` is below the
+    win-back ``chance``, among those with satisfaction above ``floor``: the win-back
+    draw when every lapsed customer has the same hazard."""
+    out = np.empty(rows.shape[0], np.int64)
+    k = 0
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        if satisfaction[i] > floor and counter_uniform(key, i) < chance:
+            out[k] = i
+            k += 1
+    return out[:k]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,17 +37,39 @@ def run(ctx: DayContext) -> None:
     d = ctx.day
     dp = c.market.defection
     rows = kernels.status_rows(p.alive, p.relationship, LAPSED, p.lapsed_day, d)
-    u = uniforms_at(ctx.transition_key, rows)
-    h = winback_hazard(
-        p.satisfaction[rows],
-        ctx.programme.winback_offer_share(rows),
+    offer = ctx.programme.winback_offer_share(rows)
+    terms = dict(
         base=dp.winback_hazard,
         weight=dp.winback_offer_weight,
         min_satisfaction=dp.winback_min_satisfaction,
     )
-    back = rows[u < hazard_to_probability(h)]
+    if rows.size and (np.ndim(offer) == 0 or not offer.any()):
+        # No offer out: one chance for everyone above the floor, drawn in one compiled
+        # pass (the numpy rule below, tests hold them equal).
+        sat = p.satisfaction
+        offer_dtype = None if np.ndim(offer) == 0 else str(offer.dtype)
+        floor, chance = _uniform_chance(str(sat.dtype), offer_dtype, **terms)
+        back = kernels.returns(rows, ctx.transition_key, sat, floor, chance)
+    else:
+        u = uniforms_at(ctx.transition_key, rows)
+        h = winback_hazard(p.satisfaction[rows], offer, **terms)
+        back = rows[u < hazard_to_probability(h)]
     p.relationship[back] = ACTIVE
     p.aware[back, 0] = True
     p.active_since[back] = d
     ctx.flows.won_back += back.size
     ctx.programme.on_winback(d, back)
+
+
+@lru_cache(maxsize=32)
+def _uniform_chance(
+    sat_dtype: str, offer_dtype: str | None, *, base: float, weight: float, min_satisfaction: float
+) -> tuple[float, float]:
+    """The satisfaction floor and the day's win-back chance when no one has an offer, in
+    the precision :func:`winback_hazard` works in for these dtypes (numpy compares a
+    float32 array with a Python float in float32)."""
+    s = np.full(1, np.inf, dtype=sat_dtype)
+    offer = 0.0 if offer_dtype is None else np.zeros(1, dtype=offer_dtype)
+    h = winback_hazard(s, offer, base=base, weight=weight, min_satisfaction=min_satisfaction)
+    floor = np.asarray(min_satisfaction, dtype=np.result_type(s, min_satisfaction))
+    return float(floor), float(hazard_to_probability(h)[0])

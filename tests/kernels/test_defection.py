@@ -9,7 +9,8 @@ from simulator import kernels
 from simulator.engine.state import ACTIVE, LAPSED, NEVER, PROSPECT
 from simulator.kernels import defection as kdef
 from simulator.kernels.uniforms import uniforms_at
-from simulator.mechanisms import choice, defection
+from simulator.mechanisms import choice, defection, winback
+from simulator.mechanisms.defection import hazard_to_probability
 
 from ..conftest import stepped
 
@@ -126,3 +127,26 @@ def test_status_rows_select_today_eligible_customers():
     # Customers who became active today are not at risk until tomorrow.
     got = kdef.status_rows(alive, relationship, ACTIVE, stamp, 5)
     assert got.tolist() == [0, 4]
+
+
+@pytest.mark.parametrize("offer", [0.0, np.float32], ids=["no_programme", "no_offer_out"])
+def test_returns_equal_the_winback_rule(offer):
+    """The compiled win-back draw against winback_hazard when no one has an offer, with
+    a floor that float32 does not hold exactly."""
+    rng = np.random.default_rng(4)
+    n = 40_000
+    sat = rng.uniform(0, 10, n).astype(np.float32)
+    sat[:200] = np.float32(3.7)  # float32 rounds 3.7 up: equal to the floor, not above it
+    sat[200:400] = np.nextafter(np.float32(3.7), np.float32(10))
+    rows = np.sort(rng.choice(n, 20_000, replace=False))
+    rows[:300] = np.arange(300)
+    share = offer if np.ndim(offer) == 0 else np.zeros(rows.size, dtype=offer)
+    terms = dict(base=0.05, weight=5.0, min_satisfaction=3.7)
+    key = np.uint64(99)
+    h = winback.winback_hazard(sat[rows], share, **terms)
+    want = rows[uniforms_at(key, rows) < hazard_to_probability(h)]
+    offer_dtype = None if np.ndim(share) == 0 else str(share.dtype)
+    floor, chance = winback._uniform_chance(str(sat.dtype), offer_dtype, **terms)
+    got = kdef.returns(rows, key, sat, floor, chance)
+    np.testing.assert_array_equal(got, want)
+    assert want.size > 100 and not np.isin(np.arange(200), got).any()
