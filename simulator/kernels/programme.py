@@ -165,3 +165,77 @@ def financial_factor(
             cost = np.float32(np.float64(price_sens[i]) * value / np.float64(basket))
         out[r] = math.exp(minus_kappa * np.float64(cost))
     return out
+
+
+@jit
+def member_visits(
+    rows,
+    mem,
+    u,
+    basket,
+    gross,
+    points_balance,
+    buckets,
+    order,
+    thresholds,
+    redeem_probability,
+    reward_value,
+    reward_is_discount,
+    reward_cost,
+    last_redeem_day,
+    rewards_redeemed,
+    day,
+    tier,
+    earn_mult,
+    points_per_unit,
+    tier_service_cost,
+):
+    """Members' focal visits (``mem``: their positions in ``rows``): redeem the largest
+    affordable reward with probability ``redeem_probability`` (``u``), oldest points
+    first, then earn on what was paid, and book tier benefits (docs/model.md §4.1-4.2).
+
+    Returns the per-visit reward value, programme cost and price cut, and per member:
+    the points used and the reward's cost (zero without a redemption), whether it
+    redeemed, what was paid and earned, and the tier cost; the caller sums them.
+    """
+    n = rows.shape[0]
+    m = mem.shape[0]
+    value = np.zeros(n, np.float64)
+    cost = np.zeros(n, np.float64)
+    cut = np.zeros(n, np.float64)
+    used = np.zeros(m, np.int64)
+    used_cost = np.zeros(m, np.float64)
+    redeemed = np.zeros(m, np.bool_)
+    paid = np.empty(m, np.float64)
+    earned = np.empty(m, np.int64)
+    tier_cost = np.empty(m, np.float64)
+    short = 0
+    for j in range(m):
+        r = mem[j]
+        i = rows[r]
+        # Redeem first, on the balance held when walking in.
+        k = np.searchsorted(thresholds, np.int64(points_balance[i]), side="right") - 1
+        if k >= 0 and u[j] < redeem_probability:
+            redeemed[j] = True
+            left = thresholds[k]
+            used[j] = left
+            for b in order:
+                if left == 0:
+                    break
+                take = min(buckets[i, b], left)
+                buckets[i, b] -= take
+                left -= take
+            short += left
+            points_balance[i] -= np.int32(thresholds[k])
+            value[r] = reward_value[k]
+            cut[r] = reward_value[k] * reward_is_discount[k]
+            cost[r] += reward_cost[k]
+            used_cost[j] = reward_cost[k]
+            last_redeem_day[i] = day
+            rewards_redeemed[i] += 1
+        paid[j] = max(gross[r] - value[r], 0.0)
+        t = tier[i]
+        earned[j] = np.int64(math.floor(paid[j] * points_per_unit * earn_mult[j] + 1e-9))
+        tier_cost[j] = basket[r] - gross[r] + tier_service_cost[t]
+        cost[r] += tier_cost[j]
+    return value, cost, cut, used, used_cost, redeemed, paid, earned, tier_cost, short

@@ -17,6 +17,7 @@ import numpy as np
 from simulator.config.schema import Programme as ProgrammeSpec
 from simulator.engine.state import ACTIVE
 from simulator.kernels import points as points_kernel
+from simulator.kernels import programme as programme_kernel
 from simulator.programme import campaigns as camp
 from simulator.programme import points as pts
 from simulator.programme import reporting
@@ -126,9 +127,17 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
             self.ladder.refresh_status(self.rules, self.members())
 
     def visit(
-        self, day: int, rows: np.ndarray, basket: np.ndarray, gross: np.ndarray
+        self,
+        day: int,
+        rows: np.ndarray,
+        basket: np.ndarray,
+        gross: np.ndarray,
+        *,
+        compiled: bool = True,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Enrol, redeem, earn and qualify on focal visits (docs/model.md §4.1-4.2).
+        """Enrol, redeem, earn and qualify on focal visits (docs/model.md §4.1-4.2);
+        ``compiled=False`` runs the members' part in numpy (the reference tests hold the
+        compiled pass equal to).
 
         Returns
         -------
@@ -150,34 +159,32 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
         self._join(day, rows[join])
         mem = np.flatnonzero(p.member[rows])
         r = rows[mem]
-        # Redeem first, on the balance held when walking in (docs/model.md §4.1).
-        reward_value = zero.copy()
-        cost = zero.copy()
-        price_cut = zero.copy()
         u = rng.random(r.size)
-        pick = pts.choose_reward(st.points_balance[r].astype(np.int64), rules.thresholds)
-        redeem = (pick >= 0) & (u < spec.redeem_probability)
-        if redeem.any():
-            rr, k = r[redeem], pick[redeem]
-            used = rules.thresholds[k]
-            self._deduct(rr, used)
-            reward_value[mem[redeem]] = rules.reward_value[k]
-            price_cut[mem[redeem]] = rules.reward_value[k] * rules.reward_is_discount[k]
-            cost[mem[redeem]] += rules.reward_cost[k]
-            st.last_redeem_day[rr] = day
-            st.rewards_redeemed[rr] += 1
-            books.flows["points_redeemed"] += float(used.sum())
-            books.flows["cost_rewards_cash"] += float(rules.reward_cost[k].sum())
-            books.totals["rewards_redeemed"] += rr.size
-        paid = np.maximum(gross[mem] - reward_value[mem], 0.0)
+        # Redeem first, on the balance held when walking in, then earn and book tier
+        # benefits (docs/model.md §4.1).
         tier = st.tier[r]
-        mult = rules.tier_earn[tier] * camp.earn_multiplier(self.campaigns, r)
-        earned = pts.earned_points(paid, spec.points_per_unit, mult)
+        earn_mult = rules.tier_earn[tier] * camp.earn_multiplier(self.campaigns, r)
+        member_visits = self._member_visits if compiled else self._member_visits_reference
+        (
+            reward_value,
+            cost,
+            price_cut,
+            used,
+            used_cost,
+            redeemed,
+            paid,
+            earned,
+            tier_cost,
+            short,
+        ) = member_visits(day, rows, mem, u, basket, gross, earn_mult)
+        if short:
+            raise ValueError("deduct_fifo: amount exceeds balance (points would go negative)")
+        if redeemed.any():
+            books.flows["points_redeemed"] += float(used.sum())
+            books.flows["cost_rewards_cash"] += float(used_cost[redeemed].sum())
+            books.totals["rewards_redeemed"] += int(redeemed.sum())
         books.book("member_revenue", float(basket[mem].sum()))
         self._earn(day, r, earned, paid)
-        # Tier benefits: discount forgone and priority-service cost.
-        tier_cost = basket[mem] - gross[mem] + rules.tier_service_cost[tier]
-        cost[mem] += tier_cost
         books.flows["cost_tier_benefits"] += float(tier_cost.sum())
         if self.tier_labels():
             metric = spec.tiers.metric
@@ -271,6 +278,77 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
         return taken
 
     # ------------------------------------------------------------- internals
+
+    def _member_visits(
+        self,
+        day: int,
+        rows: np.ndarray,
+        mem: np.ndarray,
+        u: np.ndarray,
+        basket: np.ndarray,
+        gross: np.ndarray,
+        earn_mult: np.ndarray,
+    ) -> tuple[Any, ...]:
+        """Members' redemptions, earning and tier benefits in one compiled pass."""
+        rules = self.rules
+        st = self.state
+        return programme_kernel.member_visits(
+            rows,
+            mem,
+            u,
+            basket,
+            gross,
+            st.points_balance,
+            st.buckets,
+            pts.bucket_order(rules.current_bucket(day), rules.n_buckets),
+            rules.thresholds,
+            self.spec.redeem_probability,
+            rules.reward_value,
+            rules.reward_is_discount,
+            rules.reward_cost,
+            st.last_redeem_day,
+            st.rewards_redeemed,
+            day,
+            st.tier,
+            earn_mult,
+            float(self.spec.points_per_unit),
+            rules.tier_service_cost,
+        )
+
+    def _member_visits_reference(
+        self,
+        day: int,
+        rows: np.ndarray,
+        mem: np.ndarray,
+        u: np.ndarray,
+        basket: np.ndarray,
+        gross: np.ndarray,
+        earn_mult: np.ndarray,
+    ) -> tuple[Any, ...]:
+        """:meth:`_member_visits` in numpy: the readable rule."""
+        rules = self.rules
+        st = self.state
+        r = rows[mem]
+        reward_value, cost, price_cut = (np.zeros(rows.size) for _ in range(3))
+        pick = pts.choose_reward(st.points_balance[r].astype(np.int64), rules.thresholds)
+        redeemed = (pick >= 0) & (u < self.spec.redeem_probability)
+        used = np.zeros(mem.size, dtype=np.int64)
+        used_cost = np.zeros(mem.size)
+        if redeemed.any():
+            rr, k = r[redeemed], pick[redeemed]
+            used[redeemed] = rules.thresholds[k]
+            self._deduct(rr, rules.thresholds[k])
+            reward_value[mem[redeemed]] = rules.reward_value[k]
+            price_cut[mem[redeemed]] = rules.reward_value[k] * rules.reward_is_discount[k]
+            cost[mem[redeemed]] += rules.reward_cost[k]
+            used_cost[redeemed] = rules.reward_cost[k]
+            st.last_redeem_day[rr] = day
+            st.rewards_redeemed[rr] += 1
+        paid = np.maximum(gross[mem] - reward_value[mem], 0.0)
+        earned = pts.earned_points(paid, self.spec.points_per_unit, earn_mult)
+        tier_cost = basket[mem] - gross[mem] + rules.tier_service_cost[st.tier[r]]
+        cost[mem] += tier_cost
+        return reward_value, cost, price_cut, used, used_cost, redeemed, paid, earned, tier_cost, 0
 
     def _join(self, day: int, rows: np.ndarray) -> None:
         if rows.size == 0:

@@ -115,3 +115,28 @@ def test_financial_factor_equals_the_reference(model):
     want = np.exp(-kappa * per_row(model.programme.financial_switching_cost(rows), rows.size))
     np.testing.assert_array_equal(model.programme.financial_factor(rows, kappa), want)
     assert (want < 1).any() and (want == 1).any()
+
+
+def test_member_visits_equal_the_reference(model):
+    """Visits through the compiled pass and through numpy leave the same programme."""
+    twin = model.fork()
+    rng = np.random.default_rng(8)
+    p = model.pop
+    redeemed = 0
+    for step in range(3):
+        day = model.ctx.day
+        rows = np.sort(rng.choice(np.flatnonzero(p.alive), 1_500, replace=False))
+        basket = rng.gamma(2.0, 6.0, rows.size)
+        gross = basket * (1.0 - rng.choice([0.0, 0.05], rows.size))
+        got = model.programme.visit(day, rows, basket, gross)
+        want = twin.programme.visit(day, rows, basket, gross, compiled=False)
+        for a, b in zip(got, want, strict=True):
+            np.testing.assert_array_equal(a, b)
+        st, ref = model.programme.state, twin.programme.state
+        for name in ("points_balance", "buckets", "last_redeem_day", "rewards_redeemed",
+                     "points_earned", "qualifying", "tier"):  # fmt: skip
+            np.testing.assert_array_equal(getattr(st, name), getattr(ref, name), name)
+        assert model.programme.accounts.flows == twin.programme.accounts.flows
+        assert model.programme.accounts.totals == twin.programme.accounts.totals
+        redeemed += int((got[0] > 0).sum())
+    assert redeemed > 0
