@@ -17,10 +17,9 @@ import numpy as np
 from simulator.config.schema import Programme as ProgrammeSpec
 from simulator.engine.state import ACTIVE
 from simulator.kernels import points as points_kernel
-from simulator.kernels import programme as programme_kernel
 from simulator.programme import campaigns as camp
 from simulator.programme import points as pts
-from simulator.programme import reporting
+from simulator.programme import reporting, visits
 from simulator.programme import tiers as tiers_mod
 from simulator.programme.accounting import Accounts
 from simulator.programme.campaigns import CampaignState
@@ -164,7 +163,7 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
         # benefits (docs/model.md §4.1).
         tier = st.tier[r]
         earn_mult = rules.tier_earn[tier] * camp.earn_multiplier(self.campaigns, r)
-        member_visits = self._member_visits if compiled else self._member_visits_reference
+        member_visits = visits.compiled if compiled else visits.reference
         (
             reward_value,
             cost,
@@ -176,7 +175,7 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
             earned,
             tier_cost,
             short,
-        ) = member_visits(day, rows, mem, u, basket, gross, earn_mult)
+        ) = member_visits(rules, st, spec, day, rows, mem, u, basket, gross, earn_mult)
         if short:
             raise ValueError("deduct_fifo: amount exceeds balance (points would go negative)")
         if redeemed.any():
@@ -278,77 +277,6 @@ class Programme(ProgrammeEffects, ProgrammeEvents):
         return taken
 
     # ------------------------------------------------------------- internals
-
-    def _member_visits(
-        self,
-        day: int,
-        rows: np.ndarray,
-        mem: np.ndarray,
-        u: np.ndarray,
-        basket: np.ndarray,
-        gross: np.ndarray,
-        earn_mult: np.ndarray,
-    ) -> tuple[Any, ...]:
-        """Members' redemptions, earning and tier benefits in one compiled pass."""
-        rules = self.rules
-        st = self.state
-        return programme_kernel.member_visits(
-            rows,
-            mem,
-            u,
-            basket,
-            gross,
-            st.points_balance,
-            st.buckets,
-            pts.bucket_order(rules.current_bucket(day), rules.n_buckets),
-            rules.thresholds,
-            self.spec.redeem_probability,
-            rules.reward_value,
-            rules.reward_is_discount,
-            rules.reward_cost,
-            st.last_redeem_day,
-            st.rewards_redeemed,
-            day,
-            st.tier,
-            earn_mult,
-            float(self.spec.points_per_unit),
-            rules.tier_service_cost,
-        )
-
-    def _member_visits_reference(
-        self,
-        day: int,
-        rows: np.ndarray,
-        mem: np.ndarray,
-        u: np.ndarray,
-        basket: np.ndarray,
-        gross: np.ndarray,
-        earn_mult: np.ndarray,
-    ) -> tuple[Any, ...]:
-        """:meth:`_member_visits` in numpy: the readable rule."""
-        rules = self.rules
-        st = self.state
-        r = rows[mem]
-        reward_value, cost, price_cut = (np.zeros(rows.size) for _ in range(3))
-        pick = pts.choose_reward(st.points_balance[r].astype(np.int64), rules.thresholds)
-        redeemed = (pick >= 0) & (u < self.spec.redeem_probability)
-        used = np.zeros(mem.size, dtype=np.int64)
-        used_cost = np.zeros(mem.size)
-        if redeemed.any():
-            rr, k = r[redeemed], pick[redeemed]
-            used[redeemed] = rules.thresholds[k]
-            self._deduct(rr, rules.thresholds[k])
-            reward_value[mem[redeemed]] = rules.reward_value[k]
-            price_cut[mem[redeemed]] = rules.reward_value[k] * rules.reward_is_discount[k]
-            cost[mem[redeemed]] += rules.reward_cost[k]
-            used_cost[redeemed] = rules.reward_cost[k]
-            st.last_redeem_day[rr] = day
-            st.rewards_redeemed[rr] += 1
-        paid = np.maximum(gross[mem] - reward_value[mem], 0.0)
-        earned = pts.earned_points(paid, self.spec.points_per_unit, earn_mult)
-        tier_cost = basket[mem] - gross[mem] + rules.tier_service_cost[st.tier[r]]
-        cost[mem] += tier_cost
-        return reward_value, cost, price_cut, used, used_cost, redeemed, paid, earned, tier_cost, 0
 
     def _join(self, day: int, rows: np.ndarray) -> None:
         if rows.size == 0:
