@@ -355,11 +355,13 @@ class ComplaintDesk:
         for item in data["serving_cases"]:
             c = case(item)
             c.token = object()
+            assert c.end_at is not None
             At(desk.env, c.end_at, value=c).callbacks.append(desk._served)
         for item in data["queued"]:
             c = case(item)
             desk._request(c, c.lapse_at if not c.lapsed else None)
         for item in data["arriving"]:
             c = case(item)
+            assert c.arrive_at is not None
             At(desk.env, c.arrive_at, value=c).callbacks.append(desk._arrived)
         return desk

@@ -43,11 +43,11 @@ def run(ctx: DayContext) -> None:
         weight=dp.winback_offer_weight,
         min_satisfaction=dp.winback_min_satisfaction,
     )
-    if rows.size and (np.ndim(offer) == 0 or not offer.any()):
+    offer_dtype = str(offer.dtype) if isinstance(offer, np.ndarray) else None
+    if rows.size and (offer_dtype is None or not np.any(offer)):
         # No offer out: one chance for everyone above the floor, drawn in one compiled
         # pass (the numpy rule below, tests hold them equal).
         sat = p.satisfaction
-        offer_dtype = None if np.ndim(offer) == 0 else str(offer.dtype)
         floor, chance = _uniform_chance(str(sat.dtype), offer_dtype, **terms)
         back = kernels.returns(rows, ctx.transition_key, sat, floor, chance)
     else:
