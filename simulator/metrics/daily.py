@@ -27,8 +27,14 @@ _EVERYONE = np.zeros(0, dtype=bool)
 
 
 def record(ctx: DayContext) -> None:
-    """Append today's metrics to ``ctx.metrics`` (stage "census"), by reported day."""
+    """Append today's metrics to ``ctx.metrics`` (stage "census"), by reported day.
+
+    Days before the reported window are not recorded: its start discards every metric
+    of the warm-up (docs/model.md §10), and the census was a tenth of a warm-up day.
+    """
     d = ctx.reported_day
+    if d < 0:
+        return
     p = ctx.pop
     m = ctx.metrics
     flows = ctx.flows
