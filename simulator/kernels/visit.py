@@ -159,3 +159,37 @@ def record_purchases(buyers, firms, u, last_firm, purchases, relationship, dropo
             exits += 1
         purchases[i] += 1
     return active_purchases, lost, exits
+
+
+@jit
+def settle_step(
+    mu,
+    e,
+    s_stock,
+    total,
+    uniform,
+    noise,
+    failure_rate,
+    failure_size,
+    b_quality,
+    loss_aversion,
+    curvature,
+    omega,
+    eta,
+    accumulate,
+):
+    """One visit of every path of the settled-satisfaction curve, in place: experienced
+    quality, transaction satisfaction (price at the reference: no price term), S as a
+    stock and the adaptive expectation, with the operations of
+    :func:`simulator.mechanisms.visit.settled_satisfaction`'s numpy reference in order."""
+    for k in range(mu.shape[0]):
+        failed = 1.0 if uniform[k] < failure_rate else 0.0
+        q = mu[k] + 0.0 + 0.0 + noise[k] - failure_size * failed
+        d = q - e[k]
+        mag = abs(d) ** curvature
+        v = mag if d >= 0 else -loss_aversion * mag
+        s = min(max(q + b_quality * v + 0.0, 0.0), 10.0)
+        s_stock[k] = s_stock[k] + omega * (s - s_stock[k])
+        e[k] = min(max(e[k] + eta * (q - e[k]), 0.0), 10.0)
+        if accumulate:
+            total[k] += s_stock[k]

@@ -123,8 +123,8 @@ def test_member_visits_equal_the_reference(model):
     rng = np.random.default_rng(8)
     p = model.pop
     redeemed = 0
-    for step in range(3):
-        day = model.ctx.day
+    for ahead in range(3):
+        day = model.ctx.day + ahead
         rows = np.sort(rng.choice(np.flatnonzero(p.alive), 1_500, replace=False))
         basket = rng.gamma(2.0, 6.0, rows.size)
         gross = basket * (1.0 - rng.choice([0.0, 0.05], rows.size))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from simulator.engine.state import NEVER
 from simulator.kernels import visit as kvisit
@@ -112,3 +113,20 @@ def test_record_purchases_counts_dropouts_only_after_a_repeat_purchase():
     # Row 0: first purchase, cannot drop out; row 2: u above p; row 3: not active.
     assert alive.tolist() == [True, False, True, False]
     assert (active, lost, exits) == (3, 1, 2)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        (0.8, 0.05, 2.0, 0.5, 0.3, 2.25, 0.88, 0.15, 0.1),  # the defaults' kind
+        (1.5, 0.2, 3.5, 1.0, 0.0, 1.5, 0.7, 0.3, 0.25),
+        (0.3, 0.0, 1.0, 0.2, 0.5, 3.0, 0.95, 0.05, 0.02),
+    ],
+)
+def test_settled_curve_kernel_equals_the_reference(params):
+    """The compiled settled-satisfaction curve against its numpy reference, bit for bit."""
+    grid, got = visit._settled.__wrapped__(*params, visits=120, burn_in=40)
+    grid_ref, want = visit._settled_reference(*params, visits=120, burn_in=40)
+    np.testing.assert_array_equal(grid, grid_ref)
+    np.testing.assert_array_equal(got, want)
+    assert 0 <= want.min() < 5 < want.max() <= 10
