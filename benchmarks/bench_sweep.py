@@ -17,10 +17,15 @@ shared: a load above the 2 cores slows everything and flattens speed-ups):
   strategies x 3 replications at 10,000 customers x 365 days after the warm-up),
   projected from ``--points`` points run with 2 local workers, or run whole with
   ``--points 180``.
+- ``sample``: every ``--every``-th point of that screening from point 7 (12 points at
+  15), all replications, run serially in this process: wall and CPU seconds a point. Run
+  it in two checkouts at once, one per core, to compare their engines under the same
+  load (a sweep keeps both cores busy too).
 
     .venv/bin/python benchmarks/bench_sweep.py cost --customers 2000 --days 365 --repeats 3
     .venv/bin/python benchmarks/bench_sweep.py speedup --customers 2000 --points 8 --repeats 2
     .venv/bin/python benchmarks/bench_sweep.py morris --points 4
+    .venv/bin/python benchmarks/bench_sweep.py sample --every 15
 """
 
 from __future__ import annotations
@@ -225,16 +230,50 @@ def morris(args: argparse.Namespace) -> None:
     )
 
 
+def sample(args: argparse.Namespace) -> None:
+    from simulator.sweep.design import build_design
+    from simulator.sweep.prepare import load_sweep
+    from simulator.sweep.task import Context, PointTask, run_point
+
+    sweep = load_sweep(EXPERIMENT)
+    context = Context(
+        scenario=sweep.scenario,
+        overrides=dict(sweep.overrides),
+        strategies=tuple(sweep.strategies),
+        source=sweep.source,
+    )
+    design = build_design(sweep.spec)
+    names = sweep.spec.names
+
+    def task(point: int, replications: int) -> PointTask:
+        row = design.iloc[point]
+        values = {n: float(row[n]) for n in names}
+        return PointTask(point=point, values=values, seeds=tuple(range(replications)))
+
+    run_point(task(0, 1), context=context)  # imports and kernels loaded before timing
+    points = list(range(7, len(design), args.every))
+    wall, cpu = time.perf_counter(), time.process_time()
+    for point in points:
+        run_point(task(point, sweep.spec.replications), context=context)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"Morris sample: {len(points)} points (every {args.every}th from 7) x 3 strategies x "
+        f"{sweep.spec.replications} replications at 10,000 customers, serial: {wall:.1f} s "
+        f"({wall / len(points):.2f} s a point), CPU {cpu / len(points):.2f} s a point ({load()})"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["cost", "speedup", "morris"])
+    ap.add_argument("what", choices=["cost", "speedup", "morris", "sample"])
     ap.add_argument("--customers", type=int, default=2000)
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--points", type=int, default=4)
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--every", type=int, default=15, help="sample: every n-th design point")
     args = ap.parse_args()
     print(machine(), f"({load()} at start)", flush=True)
-    {"cost": cost, "speedup": speedup, "morris": morris}[args.what](args)
+    {"cost": cost, "speedup": speedup, "morris": morris, "sample": sample}[args.what](args)
     return 0
 
 

@@ -32,8 +32,10 @@ def run(ctx: DayContext) -> None:
     """Who has a purchase occasion today (docs/model.md §3.1).
 
     Chances are fixed per customer at the base rate: a programme re-times its members'
-    visits to its own firm after store choice (:func:`simulator.mechanisms.choice.retime`)
-    and never touches the occasions that end at competitors. The customer's occasion
+    visits to its own firm after store choice
+    (:func:`simulator.mechanisms.choice.extra_occasions`,
+    :func:`~simulator.mechanisms.choice.skip_slowed`) and never touches the occasions
+    that end at competitors. The customer's occasion
     uniform also picks the store: given an occasion, ``u / p`` is again uniform.
     """
     p = ctx.pop
