@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from simulator.kernels import ACTIVE_CODE, NEVER_DAY, compact, jit
+from simulator.kernels.points import take_oldest
 from simulator.kernels.uniforms import counter_uniform
 
 
@@ -217,15 +218,8 @@ def member_visits(
         k = np.searchsorted(thresholds, np.int64(points_balance[i]), side="right") - 1
         if k >= 0 and u[j] < redeem_probability:
             redeemed[j] = True
-            left = thresholds[k]
-            used[j] = left
-            for b in order:
-                if left == 0:
-                    break
-                take = min(buckets[i, b], left)
-                buckets[i, b] -= take
-                left -= take
-            short += left
+            used[j] = thresholds[k]
+            short += take_oldest(buckets, i, thresholds[k], order)
             points_balance[i] -= np.int32(thresholds[k])
             value[r] = reward_value[k]
             cut[r] = reward_value[k] * reward_is_discount[k]

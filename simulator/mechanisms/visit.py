@@ -330,12 +330,7 @@ def _settled(
         )  # fmt: skip
     # The rules of _settled_reference, one compiled pass a visit (tests hold them equal);
     # the draws stay numpy's, in the same order.
-    grid = np.round(np.arange(0.0, 12.0001, 0.05), 2)
-    rng = np.random.default_rng(0)
-    mu = np.repeat(grid, paths)
-    e = mu.copy()
-    s_stock = np.clip(mu, 0.0, 10.0)
-    total = np.zeros_like(mu)
+    grid, rng, mu, e, s_stock, total = _settle_start(paths)
     for t in range(visits):
         uniform = rng.random(mu.size)
         noise = quality_sd * rng.standard_normal(mu.size)
@@ -344,9 +339,7 @@ def _settled(
             float(b_quality), float(loss_aversion), float(curvature), float(omega), float(eta),
             t >= burn_in,
         )  # fmt: skip
-    settled = (total / (visits - burn_in)).reshape(grid.size, paths).mean(axis=1)
-    grid.flags.writeable = settled.flags.writeable = False  # cached: shared
-    return grid, settled
+    return _settle_end(grid, total, visits - burn_in, paths)
 
 
 def _settled_reference(
@@ -363,12 +356,7 @@ def _settled_reference(
     burn_in: int = 100,
     paths: int = 32,
 ) -> tuple[np.ndarray, np.ndarray]:
-    grid = np.round(np.arange(0.0, 12.0001, 0.05), 2)
-    rng = np.random.default_rng(0)
-    mu = np.repeat(grid, paths)
-    e = mu.copy()
-    s_stock = np.clip(mu, 0.0, 10.0)
-    total = np.zeros_like(mu)
+    grid, rng, mu, e, s_stock, total = _settle_start(paths)
     for t in range(visits):
         failed = rng.random(mu.size) < failure_rate
         noise = quality_sd * rng.standard_normal(mu.size)
@@ -387,6 +375,22 @@ def _settled_reference(
         e = np.clip(smooth(e, q, eta), 0.0, 10.0)
         if t >= burn_in:
             total += s_stock
-    settled = (total / (visits - burn_in)).reshape(grid.size, paths).mean(axis=1)
+    return _settle_end(grid, total, visits - burn_in, paths)
+
+
+def _settle_start(
+    paths: int,
+) -> tuple[np.ndarray, np.random.Generator, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The quality grid, the fixed noise (seed 0) and the paths' starting state."""
+    grid = np.round(np.arange(0.0, 12.0001, 0.05), 2)
+    mu = np.repeat(grid, paths)
+    return grid, np.random.default_rng(0), mu, mu.copy(), np.clip(mu, 0.0, 10.0), np.zeros_like(mu)
+
+
+def _settle_end(
+    grid: np.ndarray, total: np.ndarray, kept: int, paths: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """S averaged over the kept visits and over each grid point's paths."""
+    settled = (total / kept).reshape(grid.size, paths).mean(axis=1)
     grid.flags.writeable = settled.flags.writeable = False  # cached: shared
     return grid, settled
