@@ -274,15 +274,12 @@ def run(ctx: DayContext) -> None:
     extra = _NO_ROWS
     if boosted is not None:
         # Compiled twin of extra_occasions (tests hold them equal).
-        extra = kernel_programme.extra_occasions(
-            rows, *boosted, ctx.streams.key("goal_gradient", ctx.day), p.rate, p.n
-        )
+        key = ctx.streams.key("goal_gradient", ctx.day)
+        extra = kernel_programme.extra_occasions(rows, *boosted, key, p.rate, p.n)
     chosen, focal_p = _choose(ctx, rows, extra)
     if boosted is not None:
-        # Compiled twin of skip_slowed.
-        chosen = kernel_programme.skip_slowed(
-            rows, chosen, *boosted, ctx.streams.key("goal_gradient", ctx.day), np.int8(p.n_firms)
-        )
+        # Compiled twin of skip_slowed, on the same stream.
+        chosen = kernel_programme.skip_slowed(rows, chosen, *boosted, key, np.int8(p.n_firms))
     if extra.size:
         # The extra occasion ends at the focal firm with the member's probability of
         # choosing it, else is skipped: choices at competitors are never touched.
